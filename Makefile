@@ -1,0 +1,33 @@
+# `make run` and `make test` each do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint bench seed clean
+
+$(BIN)/.installed: requirements.txt requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/flask --app app run --debug --host $(HOST) --port $(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check banner tests bench app.py
+	$(BIN)/mypy banner
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py
+
+seed: $(BIN)/.installed
+	$(BIN)/flask --app app seed-demo
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The pure core: configuration model, signals, tokens and the consent policy."""

@@ -1,0 +1,167 @@
+"""The operator's configuration as frozen, typed values.
+
+Everything here is validated once, at start-up, by :mod:`banner.core.config_parse`; the rest
+of the code trusts these values and never looks at raw TOML.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+#: The seven Google Consent Mode v2 storage types, in the order Google documents them.
+GCM_KEYS: tuple[str, ...] = (
+    "ad_storage",
+    "analytics_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+)
+
+#: Banner texts every configured language must provide.
+REQUIRED_TEXTS: tuple[str, ...] = (
+    "title",
+    "body",
+    "accept_all",
+    "reject_all",
+    "customize",
+    "save",
+    "close",
+    "policy_link",
+    "dnt_notice",
+    "gpc_notice",
+    "trackers",
+    "cookies",
+    "always_on",
+)
+
+
+class TrackerKind(enum.StrEnum):
+    """What sort of tracker a page loads; decisions list trackers by kind."""
+
+    FIRST_PARTY = "first_party"
+    AD_NETWORK = "ad_network"
+    BEACON = "beacon"
+    VAST = "vast"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A category's label and description in one language."""
+
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Category:
+    """A purpose the visitor can accept or refuse as a whole (``required`` ones are always on)."""
+
+    id: str
+    required: bool
+    google_consent_mode: tuple[str, ...]
+    text: Mapping[str, Text]
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """One script, pixel, frame or ad tag a page may load once its category is allowed."""
+
+    id: str
+    name: str
+    category: str
+    kind: TrackerKind
+    hosts: tuple[str, ...] = ()
+    cookies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Site:
+    """A website that embeds the banner."""
+
+    id: str
+    name: str
+    origins: tuple[str, ...]
+    cookie_name: str = "consent"
+    cookie_domain: str = ""
+    languages: tuple[str, ...] = ("en",)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The privacy policy in force: its version is its publication date."""
+
+    version: str
+    url: str
+    honor_dnt: bool
+    dnt_notice: str
+    honor_gpc: bool
+    consent_max_age_days: int
+    retention_days: int
+
+    @property
+    def consent_max_age_seconds(self) -> int:
+        return self.consent_max_age_days * 86400
+
+    @property
+    def retention_seconds(self) -> int:
+        return self.retention_days * 86400
+
+
+@dataclass(frozen=True)
+class Service:
+    """How the service itself runs: keys, Redis, trusted headers."""
+
+    secret_key: str
+    secret_key_fallbacks: tuple[str, ...] = ()
+    redis_url: str = ""
+    redis_cluster: bool = False
+    data_dir: str = "var"
+    country_header: str = ""
+
+    @property
+    def signing_keys(self) -> list[str]:
+        """Old keys first, the current key last: itsdangerous signs with the last one."""
+        return [*self.secret_key_fallbacks, self.secret_key]
+
+
+@dataclass(frozen=True)
+class DashboardUser:
+    name: str
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; ``source`` is the file it came from, for messages."""
+
+    source: str
+    service: Service
+    policy: Policy
+    sites: Mapping[str, Site]
+    categories: tuple[Category, ...]
+    trackers: tuple[Tracker, ...]
+    texts: Mapping[str, Mapping[str, str]]
+    dashboard_users: tuple[DashboardUser, ...] = ()
+    _categories_by_id: Mapping[str, Category] = field(init=False, repr=False, compare=False)
+    _trackers_by_id: Mapping[str, Tracker] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_categories_by_id", {c.id: c for c in self.categories})
+        object.__setattr__(self, "_trackers_by_id", {t.id: t for t in self.trackers})
+
+    def category(self, category_id: str) -> Category | None:
+        return self._categories_by_id.get(category_id)
+
+    def tracker(self, tracker_id: str) -> Tracker | None:
+        return self._trackers_by_id.get(tracker_id)
+
+    def trackers_in(self, category_id: str) -> tuple[Tracker, ...]:
+        return tuple(t for t in self.trackers if t.category == category_id)

@@ -1,0 +1,253 @@
+"""Turn the operator's TOML (plus environment overrides) into a validated :class:`Config`.
+
+Fail fast, Starlette-style: every problem is a :class:`ConfigError` naming the file, the dotted
+key and what is wrong, raised at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from banner.core.config import (
+    GCM_KEYS,
+    REQUIRED_TEXTS,
+    Category,
+    Config,
+    DashboardUser,
+    Policy,
+    Service,
+    Site,
+    Text,
+    Tracker,
+    TrackerKind,
+)
+from banner.core.errors import ConfigError
+
+ID_RE = re.compile(r"[a-z0-9-]{1,40}\Z")
+TRACKER_ID_RE = re.compile(r"[a-z0-9_-]{1,40}\Z")
+LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?\Z")
+ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?\Z")
+HOST_RE = re.compile(r"[A-Za-z0-9.-]{1,253}\Z")
+COOKIE_RE = re.compile(r"[A-Za-z0-9_.*-]{1,80}\Z")
+COOKIE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,40}\Z")
+
+T = TypeVar("T")
+
+
+class _Section:
+    """A TOML table plus its dotted path, with typed getters that raise named errors."""
+
+    def __init__(self, source: str, path: str, data: Any) -> None:
+        self.source, self.path = source, path
+        if not isinstance(data, dict):
+            raise ConfigError(source, path or "(top level)", "must be a table")
+        self.data: dict[str, Any] = data
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def fail(self, name: str, problem: str) -> ConfigError:
+        return ConfigError(self.source, self.key(name), problem)
+
+    def get(self, name: str, kind: type[T], default: T | None = None) -> T:
+        value = self.data.get(name, default)
+        if value is None:
+            raise self.fail(name, "is required")
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(name, f"must be a {kind.__name__}, not {type(value).__name__}")
+        return value
+
+    def strings(self, name: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+        values = self.get(name, list, [])
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or (pattern and not pattern.match(value)):
+                raise self.fail(f"{name}[{i}]", f"{value!r} is not a valid entry")
+        return tuple(values)
+
+    def matching(self, name: str, pattern: re.Pattern[str], default: str | None = None) -> str:
+        value = self.get(name, str, default)
+        if not pattern.match(value):
+            raise self.fail(name, f"{value!r} must match {pattern.pattern}")
+        return value
+
+    def table(self, name: str) -> _Section:
+        return _Section(self.source, self.key(name), self.data.get(name, {}))
+
+    def tables(self, name: str) -> list[_Section]:
+        items = self.get(name, list, [])
+        return [_Section(self.source, f"{self.key(name)}[{i}]", t) for i, t in enumerate(items)]
+
+
+def load_config(path: str, environ: Mapping[str, str], require_secret: bool) -> Config:
+    """Read and validate the config file at ``path``; the only I/O in the core."""
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(path, "(file)", "not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, "(syntax)", str(e)) from None
+    return parse_config(data, path, environ, require_secret)
+
+
+def parse_config(
+    data: Mapping[str, Any], source: str, environ: Mapping[str, str], require_secret: bool
+) -> Config:
+    """Validate raw TOML data; the environment wins over the file, as SPEC says."""
+    root = _Section(source, "", dict(data))
+    policy = _policy(root.table("policy"))
+    categories = _unique(root, "categories", [_category(t) for t in root.tables("categories")])
+    cat_ids = {c.id for c in categories}
+    trackers = _unique(root, "trackers", [_tracker(t, cat_ids) for t in root.tables("trackers")])
+    sites = _unique(root, "sites", [_site(t) for t in root.tables("sites")])
+    if not sites:
+        raise root.fail("sites", "at least one [[sites]] entry is required")
+    if not any(c.required for c in categories):
+        raise root.fail("categories", "at least one category must be required = true")
+    languages = {lang for site in sites for lang in site.languages}
+    texts = _texts(root.table("texts"), languages)
+    for i, category in enumerate(categories):
+        for lang in sorted(languages - category.text.keys()):
+            raise root.fail(f"categories[{i}].text.{lang}", "missing for a site language")
+    return Config(
+        source=source,
+        service=_service(root.table("service"), environ, require_secret),
+        policy=policy,
+        sites={s.id: s for s in sites},
+        categories=tuple(categories),
+        trackers=tuple(trackers),
+        texts=texts,
+        dashboard_users=tuple(_users(root.table("dashboard"))),
+    )
+
+
+def _unique(root: _Section, name: str, items: list[T]) -> list[T]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        ident = getattr(item, "id")
+        if ident in seen:
+            raise root.fail(f"{name}[{i}].id", f"duplicate id {ident!r}")
+        seen.add(ident)
+    return items
+
+
+def _service(s: _Section, environ: Mapping[str, str], require_secret: bool) -> Service:
+    secret = environ.get("SECRET_KEY") or s.get("secret_key", str, "")
+    fallbacks: tuple[str, ...] = s.strings("secret_key_fallbacks")
+    if "SECRET_KEY_FALLBACKS" in environ:
+        fallbacks = tuple(k for k in environ["SECRET_KEY_FALLBACKS"].split(",") if k.strip())
+    if require_secret and len(secret) < 16:
+        raise s.fail("secret_key", "a secret key of 16+ characters is required (or SECRET_KEY)")
+    redis_url = environ.get("REDIS_URL", s.get("redis_url", str, ""))
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://", "redis+cluster://")):
+        raise s.fail("redis_url", "must start with redis://, rediss://, unix:// or redis+cluster://")
+    cluster = environ.get("REDIS_CLUSTER", "") in ("1", "true", "yes")
+    cluster = cluster or s.get("redis_cluster", bool, False)
+    header = s.get("country_header", str, "")
+    if header and not re.fullmatch(r"[A-Za-z0-9-]{1,64}", header):
+        raise s.fail("country_header", f"{header!r} is not a header name")
+    return Service(
+        secret_key=secret,
+        secret_key_fallbacks=fallbacks,
+        redis_url=redis_url,
+        redis_cluster=cluster or redis_url.startswith("redis+cluster://"),
+        data_dir=s.get("data_dir", str, "var"),
+        country_header=header,
+    )
+
+
+def _policy(s: _Section) -> Policy:
+    version = s.get("version", str)
+    try:
+        date.fromisoformat(version)
+    except ValueError:
+        raise s.fail("version", f"{version!r} must be a date, YYYY-MM-DD") from None
+    url = s.matching("url", re.compile(r"https?://\S+\Z"))
+    max_age = s.get("consent_max_age_days", int, 390)
+    retention = s.get("retention_days", int, 1825)
+    if not 1 <= max_age <= 3650:
+        raise s.fail("consent_max_age_days", "must be between 1 and 3650")
+    if retention < max_age:
+        raise s.fail("retention_days", "must be at least consent_max_age_days")
+    return Policy(
+        version=version,
+        url=url,
+        honor_dnt=s.get("honor_dnt", bool, False),
+        dnt_notice=s.get("dnt_notice", str),
+        honor_gpc=s.get("honor_gpc", bool, True),
+        consent_max_age_days=max_age,
+        retention_days=retention,
+    )
+
+
+def _category(s: _Section) -> Category:
+    gcm = s.strings("google_consent_mode")
+    for i, key in enumerate(gcm):
+        if key not in GCM_KEYS:
+            raise s.fail(f"google_consent_mode[{i}]", f"{key!r} is not one of {', '.join(GCM_KEYS)}")
+    texts = s.table("text")
+    text = {}
+    for lang in texts.data:
+        t = texts.table(lang)
+        text[lang] = Text(label=t.get("label", str), description=t.get("description", str))
+    return Category(
+        id=s.matching("id", ID_RE),
+        required=s.get("required", bool, False),
+        google_consent_mode=gcm,
+        text=text,
+    )
+
+
+def _tracker(s: _Section, category_ids: set[str]) -> Tracker:
+    category = s.get("category", str)
+    if category not in category_ids:
+        raise s.fail("category", f"{category!r} is not a configured category")
+    kind = s.get("kind", str)
+    if kind not in TrackerKind.__members__.values():
+        raise s.fail("kind", f"{kind!r} is not one of {', '.join(TrackerKind)}")
+    return Tracker(
+        id=s.matching("id", TRACKER_ID_RE),
+        name=s.get("name", str),
+        category=category,
+        kind=TrackerKind(kind),
+        hosts=s.strings("hosts", HOST_RE),
+        cookies=s.strings("cookies", COOKIE_RE),
+    )
+
+
+def _site(s: _Section) -> Site:
+    languages = s.strings("languages", LANG_RE) or ("en",)
+    domain = s.get("cookie_domain", str, "")
+    if domain and not re.fullmatch(r"\.?[A-Za-z0-9.-]+", domain):
+        raise s.fail("cookie_domain", f"{domain!r} is not a domain")
+    return Site(
+        id=s.matching("id", ID_RE),
+        name=s.get("name", str),
+        origins=s.strings("origins", ORIGIN_RE),
+        cookie_name=s.matching("cookie_name", COOKIE_NAME_RE, "consent"),
+        cookie_domain=domain,
+        languages=languages,
+    )
+
+
+def _texts(s: _Section, languages: set[str]) -> dict[str, dict[str, str]]:
+    texts: dict[str, dict[str, str]] = {}
+    for lang in sorted(languages):
+        t = s.table(lang)
+        texts[lang] = {name: t.get(name, str) for name in REQUIRED_TEXTS}
+        texts[lang].update({k: v for k, v in t.data.items() if isinstance(v, str)})
+    return texts
+
+
+def _users(s: _Section) -> list[DashboardUser]:
+    users = []
+    for t in s.tables("users"):
+        password_hash = t.get("password_hash", str)
+        if not password_hash.startswith(("scrypt:", "pbkdf2:")):
+            raise t.fail("password_hash", "must be a werkzeug hash (flask --app app hash-password)")
+        users.append(DashboardUser(name=t.get("name", str), password_hash=password_hash))
+    return users

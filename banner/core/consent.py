@@ -1,0 +1,183 @@
+"""Consent requests and consent records: validating what a visitor sends, and the proof we keep.
+
+A :class:`ConsentRecord` is the receipt a regulator may ask for: when, under which policy version,
+what the visitor was shown (the banner version hash), what they chose, and which privacy signals
+were present and honored. It never holds an IP address.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from banner.core.config import Config, Site
+from banner.core.errors import InvalidInput, UnknownSite
+from banner.core.policy import Decision
+from banner.core.tokens import ConsentClaim
+
+ID_BYTES = 12  # 16 URL-safe characters, 96 bits: unguessable, short in the cookie
+
+
+class Action(enum.StrEnum):
+    ACCEPT_ALL = "accept_all"
+    REJECT_ALL = "reject_all"
+    CUSTOM = "custom"
+
+
+@dataclass(frozen=True)
+class ConsentRequest:
+    site: Site
+    action: Action
+    choices: dict[str, bool]
+    trackers: dict[str, bool]
+    lang: str
+
+
+def new_consent_id() -> str:
+    return secrets.token_urlsafe(ID_BYTES)
+
+
+def site_of(config: Config, site_id: Any) -> Site:
+    if not isinstance(site_id, str) or not site_id:
+        raise InvalidInput("'site' must be a non-empty string", "site")
+    site = config.sites.get(site_id)
+    if site is None:
+        raise UnknownSite(f"unknown site {site_id[:40]!r}", "site")
+    return site
+
+
+def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
+    """Validate a ``POST /api/v1/consent`` body; every problem is an :class:`InvalidInput`."""
+    if not isinstance(body, dict):
+        raise InvalidInput("body must be a JSON object")
+    unknown = set(body) - {"site", "choices", "trackers", "action", "lang"}
+    if unknown:
+        raise InvalidInput(f"unknown field {sorted(unknown)[0][:40]!r}", sorted(unknown)[0][:40])
+    site = site_of(config, body.get("site"))
+    action_value = body.get("action", "custom")
+    if action_value not in Action.__members__.values():
+        raise InvalidInput("'action' must be accept_all, reject_all or custom", "action")
+    action = Action(action_value)
+    choices = _flags(body.get("choices", {}), "choices", lambda k: config.category(k) is not None)
+    trackers = _flags(body.get("trackers", {}), "trackers", lambda k: config.tracker(k) is not None)
+    if action is not Action.CUSTOM and trackers:
+        raise InvalidInput("'trackers' overrides only go with action 'custom'", "trackers")
+    lang = body.get("lang", site.default_language)
+    if lang not in site.languages:
+        raise InvalidInput(f"'lang' must be one of {', '.join(site.languages)}", "lang")
+    return ConsentRequest(
+        site=site,
+        action=action,
+        choices=_normalise(config, action, choices),
+        trackers=_effective_overrides(config, trackers),
+        lang=lang,
+    )
+
+
+def _flags(value: Any, name: str, known: Any) -> dict[str, bool]:
+    if not isinstance(value, dict):
+        raise InvalidInput(f"'{name}' must be an object of booleans", name)
+    for key, flag in value.items():
+        if not known(key):
+            raise InvalidInput(f"unknown {name[:-1]} {key[:40]!r}", f"{name}.{key[:40]}")
+        if not isinstance(flag, bool):
+            raise InvalidInput(f"'{name}.{key[:40]}' must be true or false", f"{name}.{key[:40]}")
+    return dict(value)
+
+
+def _normalise(config: Config, action: Action, choices: dict[str, bool]) -> dict[str, bool]:
+    """Every category gets an explicit answer; required ones are always true."""
+    result = {}
+    for category in config.categories:
+        if category.required or action is Action.ACCEPT_ALL:
+            result[category.id] = True
+        elif action is Action.REJECT_ALL:
+            result[category.id] = False
+        else:
+            result[category.id] = choices.get(category.id, False)
+    return result
+
+
+def _effective_overrides(config: Config, trackers: dict[str, bool]) -> dict[str, bool]:
+    """Overrides on always-on trackers mean nothing, so they are dropped."""
+    return {
+        tid: on
+        for tid, on in trackers.items()
+        if not config.category(config.tracker(tid).category).required  # type: ignore[union-attr]
+    }
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    """Proof of one consent, as stored and as shown in the receipt."""
+
+    id: str
+    site: str
+    event: str  # given | updated
+    action: str
+    given_at: str
+    expires_at: str
+    policy_version: str
+    banner_version: str
+    lang: str
+    choices: dict[str, bool]
+    trackers: dict[str, bool]
+    signals: dict[str, dict[str, bool]]
+    device: str
+    browser: str
+    os: str
+    region: str | None = None
+    replaces: str | None = None
+    withdrawn_at: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ConsentRecord:
+        known = {f for f in cls.__dataclass_fields__ if f != "extra"}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def build_record(
+    request: ConsentRequest,
+    claim: ConsentClaim,
+    issued_at: datetime,
+    decision: Decision,
+    banner_version: str,
+    replaces: str | None,
+    max_age_days: int,
+) -> ConsentRecord:
+    device = decision.signals.device
+    return ConsentRecord(
+        id=claim.id,
+        site=request.site.id,
+        event="updated" if replaces else "given",
+        action=str(request.action),
+        given_at=_iso(issued_at),
+        expires_at=_iso(issued_at + timedelta(days=max_age_days)),
+        policy_version=claim.policy_version,
+        banner_version=banner_version,
+        lang=request.lang,
+        choices=claim.choices,
+        trackers=claim.trackers,
+        signals={
+            "dnt": {"present": decision.dnt.present, "honored": decision.dnt.honored},
+            "gpc": {"present": decision.gpc.present, "honored": decision.gpc.honored},
+        },
+        device=device.device,
+        browser=device.browser,
+        os=device.os,
+        region=decision.signals.region,
+        replaces=replaces,
+    )
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat().replace("+00:00", "Z")

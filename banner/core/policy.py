@@ -1,0 +1,161 @@
+"""The consent policy: (site, consent, signals) -> :class:`Decision`.
+
+Pure and deterministic. Order of precedence, from strongest to weakest:
+
+1. required categories are always on;
+2. bots get nothing non-essential (and no banner);
+3. an honored DNT signal refuses every non-required category;
+4. the visitor's valid consent (category choices, then per-tracker overrides);
+5. without a valid consent nothing non-essential is allowed and the banner is required;
+6. an honored GPC signal refuses sale/share: every ``ad_network`` tracker, and the ad keys of
+   Google Consent Mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from banner.core.config import GCM_KEYS, Config, Site, TrackerKind
+from banner.core.signals import Signals
+from banner.core.tokens import ConsentClaim, TokenStatus, Verified
+
+#: Google Consent Mode keys that GPC ("do not sell or share") turns off.
+GCM_AD_KEYS = ("ad_storage", "ad_user_data", "ad_personalization")
+DNT_REASON = "policy: DNT not honored"
+DNT_HONORED_REASON = "policy: DNT honored"
+
+
+@dataclass(frozen=True)
+class SignalDecision:
+    """Whether a privacy signal was present and whether the policy honored it."""
+
+    present: bool
+    honored: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    site: str
+    policy_version: str
+    policy_url: str
+    token_status: TokenStatus
+    banner_required: bool
+    claim: ConsentClaim | None
+    expires_at: datetime | None
+    categories: dict[str, bool]
+    allowed: dict[str, list[str]]
+    denied: dict[str, list[str]]
+    google_consent_mode: dict[str, str]
+    dnt: SignalDecision
+    gpc: SignalDecision
+    dnt_note: str
+    signals: Signals
+
+    def allows(self, tracker_id: str) -> bool:
+        return any(tracker_id in ids for ids in self.allowed.values())
+
+    def to_json(self) -> dict[str, Any]:
+        """The SPEC's decision document."""
+        consent = None
+        if self.token_status is TokenStatus.VALID and self.claim is not None:
+            consent = {
+                "id": self.claim.id,
+                "given_at": _iso(self.claim.issued_at),
+                "expires_at": _iso(self.expires_at),
+                "choices": self.claim.choices,
+                "trackers": self.claim.trackers,
+            }
+        return {
+            "site": self.site,
+            "policy": {"version": self.policy_version, "url": self.policy_url},
+            "token_status": str(self.token_status),
+            "banner_required": self.banner_required,
+            "consent": consent,
+            "categories": self.categories,
+            "allowed": self.allowed,
+            "denied": self.denied,
+            "google_consent_mode": self.google_consent_mode,
+            "signals": {
+                "dnt": {
+                    "present": self.dnt.present,
+                    "honored": self.dnt.honored,
+                    "policy_version": self.policy_version,
+                    "note": self.dnt_note,
+                },
+                "gpc": {"present": self.gpc.present, "honored": self.gpc.honored},
+            },
+            "visitor": {
+                "bot": self.signals.device.bot,
+                "device": self.signals.device.device,
+                "region": self.signals.region,
+            },
+        }
+
+
+def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> Decision:
+    """Decide which categories, trackers and Consent Mode keys this visitor allows."""
+    policy = config.policy
+    valid = verified.status is TokenStatus.VALID and verified.claim is not None
+    claim = verified.claim if valid else None
+    dnt = SignalDecision(signals.dnt, signals.dnt and policy.honor_dnt)
+    gpc = SignalDecision(signals.gpc, signals.gpc and policy.honor_gpc)
+    bot = signals.device.bot
+
+    categories = {}
+    for category in config.categories:
+        chosen = claim is not None and claim.choices.get(category.id, False)
+        categories[category.id] = category.required or (chosen and not bot and not dnt.honored)
+
+    allowed: dict[str, list[str]] = {kind.value: [] for kind in TrackerKind}
+    denied: dict[str, list[str]] = {kind.value: [] for kind in TrackerKind}
+    for tracker in config.trackers:
+        required = config.category(tracker.category).required  # type: ignore[union-attr]
+        on = categories[tracker.category]
+        if not required and claim is not None and tracker.id in claim.trackers:
+            on = claim.trackers[tracker.id] and not bot and not dnt.honored
+        if not required and tracker.kind is TrackerKind.AD_NETWORK and gpc.honored:
+            on = False
+        (allowed if on else denied)[tracker.kind.value].append(tracker.id)
+
+    return Decision(
+        site=site.id,
+        policy_version=policy.version,
+        policy_url=policy.url,
+        token_status=verified.status,
+        banner_required=claim is None and not bot,
+        claim=claim,
+        expires_at=_expiry(claim, policy.consent_max_age_days),
+        categories=categories,
+        allowed=allowed,
+        denied=denied,
+        google_consent_mode=_consent_mode(config, categories, gpc.honored),
+        dnt=dnt,
+        gpc=gpc,
+        dnt_note=policy.dnt_notice,
+        signals=signals,
+    )
+
+
+def _consent_mode(config: Config, categories: dict[str, bool], gpc: bool) -> dict[str, str]:
+    """A key is granted when any allowed category maps to it; GPC denies the ad keys."""
+    granted = {
+        key
+        for category in config.categories
+        if categories[category.id]
+        for key in category.google_consent_mode
+    }
+    if gpc:
+        granted -= set(GCM_AD_KEYS)
+    return {key: "granted" if key in granted else "denied" for key in GCM_KEYS}
+
+
+def _expiry(claim: ConsentClaim | None, max_age_days: int) -> datetime | None:
+    if claim is None or claim.issued_at is None:
+        return None
+    return claim.issued_at + timedelta(days=max_age_days)
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat().replace("+00:00", "Z") if when else None

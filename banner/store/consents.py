@@ -1,0 +1,131 @@
+"""The consent store: records (proof of consent), event streams, daily counters, signal logs.
+
+The only module that issues Redis commands. A consent write is one MULTI/EXEC pipeline: one
+network round trip, all or nothing. Every key of a site shares one Cluster slot.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from banner.core.consent import ConsentRecord
+from banner.store import keys
+
+__all__ = ["ConsentStore", "RedisError"]
+
+DAY_FORMAT = "%Y%m%d"
+
+
+def day_of(when: datetime | date) -> str:
+    return when.strftime(DAY_FORMAT)
+
+
+class ConsentStore:
+    """Reads and writes one deployment's consent data."""
+
+    def __init__(self, redis: Any, retention_seconds: int) -> None:
+        self.redis = redis
+        self.retention = retention_seconds
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def save_consent(
+        self,
+        record: ConsentRecord,
+        counts: dict[str, int],
+        signal_entries: dict[str, dict[str, str]],
+        day: str,
+    ) -> None:
+        """Store the record, its stream event, its counters and its DNT/GPC log entries."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.set(keys.record(record.site, record.id), _dump(record), ex=self.retention)
+        self._log(pipe, record.site, {"type": record.event, "id": record.id, "action": record.action})
+        self._count(pipe, record.site, day, counts)
+        for signal, entry in signal_entries.items():
+            pipe.xadd(keys.signal_log(record.site, signal), entry, minid=self._min_stream_id(), approximate=True)
+        pipe.execute()
+
+    def withdraw(self, site: str, consent_id: str, at: str, day: str) -> ConsentRecord | None:
+        """Mark a record withdrawn; None when it is unknown (expired or never stored)."""
+        record = self.record(site, consent_id)
+        if record is None:
+            return None
+        withdrawn = ConsentRecord.from_json({**record.to_json(), "withdrawn_at": at})
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.set(keys.record(site, consent_id), _dump(withdrawn), keepttl=True)
+        self._log(pipe, site, {"type": "withdrawn", "id": consent_id, "action": record.action})
+        self._count(pipe, site, day, {"withdrawals": 1})
+        pipe.execute()
+        return withdrawn
+
+    def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
+        """Flush a batch of (site, day, field) -> n counts in one pipeline."""
+        if not counts:
+            return
+        by_key: dict[tuple[str, str], dict[str, int]] = {}
+        for (site, day, field), n in counts.items():
+            by_key.setdefault((site, day), {})[field] = n
+        pipe = self.redis.pipeline(transaction=False)
+        for (site, day), fields in by_key.items():
+            self._count(pipe, site, day, fields)
+        pipe.execute()
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def record(self, site: str, consent_id: str) -> ConsentRecord | None:
+        raw = self.redis.get(keys.record(site, consent_id))
+        return ConsentRecord.from_json(json.loads(raw)) if raw else None
+
+    def days(self, site: str, days: Iterable[str]) -> dict[str, dict[str, int]]:
+        """Counters of each given day (YYYYMMDD), in one round trip."""
+        days = list(days)
+        pipe = self.redis.pipeline(transaction=False)
+        for day in days:
+            pipe.hgetall(keys.day(site, day))
+        return {
+            day: {field: int(n) for field, n in raw.items()}
+            for day, raw in zip(days, pipe.execute(), strict=True)
+        }
+
+    def signal_log(self, site: str, signal: str, limit: int, before: str | None = None) -> list[dict[str, str]]:
+        """Newest first; ``before`` is the stream id of the last entry of the previous page."""
+        end = f"({before}" if before else "+"
+        rows = self.redis.xrevrange(keys.signal_log(site, signal), max=end, min="-", count=limit)
+        return [{"entry_id": entry_id, **fields} for entry_id, fields in rows]
+
+    def events(self, site: str, start: datetime, end: datetime) -> list[tuple[str, dict[str, str]]]:
+        """Consent events (given / updated / withdrawn) between two instants."""
+        lo, hi = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
+        return self.redis.xrange(keys.log(site), min=str(lo), max=str(hi))
+
+    def ping(self) -> bool:
+        return bool(self.redis.ping())
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _log(self, pipe: Any, site: str, fields: dict[str, str]) -> None:
+        pipe.xadd(keys.log(site), fields, minid=self._min_stream_id(), approximate=True)
+
+    def _count(self, pipe: Any, site: str, day: str, fields: dict[str, int]) -> None:
+        key = keys.day(site, day)
+        for field, n in fields.items():
+            pipe.hincrby(key, field, n)
+        pipe.expire(key, self.retention + 86400)
+
+    def _min_stream_id(self) -> str:
+        """Streams keep retention_days of entries: older ones are trimmed as new ones arrive."""
+        return str(int((time.time() - self.retention) * 1000))
+
+
+def _dump(record: ConsentRecord) -> str:
+    return json.dumps(record.to_json(), separators=(",", ":"))
+
+
+def days_between(start: date, end: date) -> list[str]:
+    return [day_of(start + timedelta(days=i)) for i in range((end - start).days + 1)]

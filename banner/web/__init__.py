@@ -1,0 +1,79 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from banner.core.config import Config
+from banner.core.config_parse import load_config
+from banner.core.tokens import TokenSigner
+from banner.store import ConsentStore, Tally, connect
+from banner.web import api, errors, ops, openapi
+from banner.web.context import EXTENSION, Services
+from banner.web.flusher import Flusher
+
+log = logging.getLogger(__name__)
+
+#: Seconds between flushes of in-process counters to Redis.
+FLUSH_INTERVAL = 2.0
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``test_config`` may set ``ENVIRON`` (instead of ``os.environ``)."""
+    app = Flask(__name__, static_folder=_static_folder(), static_url_path="/static")
+    app.config.update(MAX_CONTENT_LENGTH=8 * 1024, FLUSH_INTERVAL=FLUSH_INTERVAL)
+    if test_config:
+        app.config.update(test_config)
+    environ: Mapping[str, str] = app.config.get("ENVIRON", os.environ)
+    config = _load(app, environ)
+    app.secret_key = config.service.secret_key
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.compact = True  # type: ignore[attr-defined]
+
+    redis = connect(config.service)
+    store = ConsentStore(redis, config.policy.retention_seconds)
+    tally = Tally()
+    flusher = Flusher(tally, store, app.config["FLUSH_INTERVAL"])
+    signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)
+    app.extensions[EXTENSION] = Services(config, signer, store, tally, redis, flusher)
+    app.before_request(flusher.ensure_running)
+
+    errors.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ops.bp)
+    app.register_blueprint(openapi.bp)
+    return app
+
+
+def _load(app: Flask, environ: Mapping[str, str]) -> Config:
+    """Production (neither debug nor testing) refuses to start without a secret key."""
+    path = app.config.get("BANNER_CONFIG") or environ.get("BANNER_CONFIG", "config.toml")
+    relaxed = app.debug or app.testing
+    config = load_config(path, environ, require_secret=not relaxed)
+    if not config.service.secret_key:
+        key = _development_key(config.service.data_dir)
+        config = load_config(path, {**environ, "SECRET_KEY": key}, require_secret=True)
+    return config
+
+
+def _development_key(data_dir: str) -> str:
+    """A random key kept under data_dir, so tokens survive restarts of the demo."""
+    os.makedirs(data_dir, exist_ok=True)
+    path = os.path.join(data_dir, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(32))
+    log.warning("no secret key configured: using the development key in %s", path)
+    with open(path) as f:
+        return f.read().strip()
+
+
+def _static_folder() -> str:
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "static")

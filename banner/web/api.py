@@ -1,0 +1,190 @@
+"""The consent API, ``/api/v1``: thin views over the core and the store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from banner.core import counters
+from banner.core.config import Site
+from banner.core.consent import ConsentRecord, build_record, new_consent_id, parse_consent_request, site_of
+from banner.core.errors import InvalidInput, NotFound
+from banner.core.policy import DNT_HONORED_REASON, DNT_REASON, Decision, decide
+from banner.core.presentation import banner_version, client_config
+from banner.core.signals import Signals
+from banner.core.tokens import ConsentClaim, TokenStatus, Verified
+from banner.store.consents import day_of
+from banner.web.context import services
+from banner.web.cookies import clear_consent_cookie, set_consent_cookie
+from banner.web.cors import add_cors_headers, check_origin, preflight
+from banner.web.errors import ApiError
+from banner.web.inputs import current_signals, json_body, token_for
+from banner.web.storage import write_or_unavailable
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+CONSENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{16}\Z")
+EVENT_TYPES = ("shown",)
+DECISION_VARY = ("Cookie", "X-Consent-Token", "DNT", "Sec-GPC", "User-Agent")
+
+
+@bp.route("/<path:_any>", methods=["OPTIONS"])
+def options(_any: str) -> Response:
+    return preflight(services().config, request.args.get("site"))
+
+
+@bp.get("/decision")
+def decision() -> Response:
+    site = _site_from_args()
+    check_origin(site)
+    signals = current_signals()
+    _count_request(site, signals)
+    return _decision_response(site, _decide(site, token_for(site), signals).to_json())
+
+
+@bp.post("/consent")
+def give_consent() -> tuple[Response, int]:
+    svc = services()
+    consent = parse_consent_request(svc.config, json_body())
+    site = consent.site
+    check_origin(site)
+    signals = current_signals()
+    _count_request(site, signals)
+    previous = svc.signer.verify(token_for(site), site.id, svc.config.policy.version).claim
+    claim = ConsentClaim(
+        id=new_consent_id(),
+        site=site.id,
+        policy_version=svc.config.policy.version,
+        choices=consent.choices,
+        trackers=consent.trackers,
+    )
+    token = svc.signer.sign(claim)
+    issued_at = svc.signer.issued_at(token)
+    claim = replace(claim, issued_at=issued_at)
+    result = decide(svc.config, site, Verified(TokenStatus.VALID, claim), signals)
+    shown = banner_version(client_config(svc.config, site, consent.lang))
+    record = build_record(
+        consent, claim, issued_at, result, shown,
+        previous.id if previous else None, svc.config.policy.consent_max_age_days,
+    )
+    required = frozenset(c.id for c in svc.config.categories if c.required)
+    write_or_unavailable(
+        lambda: svc.store.save_consent(
+            record, counters.consent_counts(record, required), _signal_entries(record, result),
+            day_of(issued_at),
+        )
+    )
+    response = add_cors_headers(
+        jsonify(id=record.id, token=token, expires_at=record.expires_at, decision=result.to_json()),
+        site.origins,
+    )
+    set_consent_cookie(response, site, token, svc.config.policy.consent_max_age_seconds)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 201
+
+
+@bp.delete("/consent")
+def withdraw_consent() -> Response:
+    svc = services()
+    site = _site_from_args()
+    check_origin(site)
+    signals = current_signals()
+    _count_request(site, signals)
+    verified = svc.signer.verify(token_for(site), site.id, svc.config.policy.version)
+    withdrawn = None
+    if verified.claim is not None:
+        now = datetime.now(UTC)
+        at = now.isoformat().replace("+00:00", "Z")
+        claim_id = verified.claim.id
+        withdrawn = write_or_unavailable(lambda: svc.store.withdraw(site.id, claim_id, at, day_of(now)))
+    body = _decide(site, None, signals).to_json()
+    body["withdrawn"] = withdrawn.id if withdrawn else None
+    response = _decision_response(site, body)
+    clear_consent_cookie(response, site)
+    return response
+
+
+@bp.get("/consent/<consent_id>")
+def receipt(consent_id: str) -> Response:
+    svc = services()
+    site = _site_from_args()
+    check_origin(site)
+    if not CONSENT_ID_RE.match(consent_id):
+        raise NotFound("no such consent record")
+    claim = svc.signer.verify(token_for(site), site.id, svc.config.policy.version).claim
+    if claim is None or claim.id != consent_id:
+        raise NotFound("no such consent record for this token")
+    record: ConsentRecord | None = write_or_unavailable(lambda: svc.store.record(site.id, consent_id))
+    if record is None:
+        raise NotFound("no such consent record")
+    response = add_cors_headers(jsonify(record.to_json()), site.origins)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/events")
+def event() -> tuple[Response, int]:
+    svc = services()
+    body = json_body(also_text=True)
+    if not isinstance(body, dict) or set(body) - {"site", "type"}:
+        raise InvalidInput("body must be {\"site\": ..., \"type\": \"shown\"}")
+    site = site_of(svc.config, body.get("site"))
+    check_origin(site)
+    if body.get("type") not in EVENT_TYPES:
+        raise InvalidInput(f"'type' must be one of {', '.join(EVENT_TYPES)}", "type")
+    svc.tally.add(site.id, day_of(datetime.now(UTC)), counters.VIEWS)
+    response = add_cors_headers(Response(status=204), site.origins)
+    return response, 204
+
+
+# -- helpers shared by the views ---------------------------------------------------------
+
+
+def _site_from_args() -> Site:
+    return site_of(services().config, request.args.get("site"))
+
+
+def _decide(site: Site, token: str | None, signals: Signals) -> Decision:
+    svc = services()
+    verified = svc.signer.verify(token, site.id, svc.config.policy.version)
+    return decide(svc.config, site, verified, signals)
+
+
+def _decision_response(site: Site, body: dict[str, Any]) -> Response:
+    response = add_cors_headers(jsonify(body), site.origins)
+    response.headers["Cache-Control"] = "private, no-store"
+    for header in DECISION_VARY:
+        response.vary.add(header)
+    return response
+
+
+def _count_request(site: Site, signals: Signals) -> None:
+    """Counted in-process; flushed to Redis in batches, off the request path."""
+    svc = services()
+    day = day_of(datetime.now(UTC))
+    for field, n in counters.request_counts(signals).items():
+        svc.tally.add(site.id, day, field, n)
+
+
+def _signal_entries(record: ConsentRecord, result: Decision) -> dict[str, dict[str, str]]:
+    """The DNT (and GPC) log entries this consent adds, with the policy's decision."""
+    entries = {}
+    for name, signal in (("dnt", result.dnt), ("gpc", result.gpc)):
+        if signal.present:
+            reason = DNT_HONORED_REASON if signal.honored else DNT_REASON
+            entries[name] = {
+                "time": record.given_at,
+                "site": record.site,
+                "event": f"consent_{record.event}",
+                "honored": "true" if signal.honored else "false",
+                "policy_version": record.policy_version,
+                "reason": reason.replace("DNT", name.upper()),
+                "consent_id": record.id,
+                "browser": record.browser,
+                "device": record.device,
+            }
+    return entries

@@ -1,0 +1,28 @@
+"""Per-application services, kept in ``app.extensions`` (never on module globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from banner.core.config import Config
+from banner.core.tokens import TokenSigner
+from banner.store import ConsentStore, Tally
+
+EXTENSION = "consent"
+
+
+@dataclass
+class Services:
+    config: Config
+    signer: TokenSigner
+    store: ConsentStore
+    tally: Tally
+    redis: Any
+    flusher: Any = None
+
+
+def services() -> Services:
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]

@@ -1,0 +1,44 @@
+"""CORS: only a site's configured origins, echoed exactly, never ``*``."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from banner.core.config import Config, Site
+from banner.web.errors import ApiError
+
+ALLOWED_HEADERS = "Content-Type, X-Consent-Token"
+ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS"
+PREFLIGHT_MAX_AGE = "86400"
+
+
+def check_origin(site: Site) -> None:
+    """A browser request from an origin the site did not list is refused (403).
+
+    Requests without ``Origin`` (servers, tag managers server-side, curl) are not CORS requests.
+    """
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in site.origins:
+        raise ApiError(403, "origin_not_allowed", f"origin not allowed for site {site.id!r}")
+
+
+def add_cors_headers(response: Response, allowed: tuple[str, ...]) -> Response:
+    origin = request.headers.get("Origin")
+    response.vary.add("Origin")
+    if origin and origin in allowed:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+    return response
+
+
+def preflight(config: Config, site_id: str | None) -> Response:
+    """Answer an ``OPTIONS`` preflight: the named site's origins, or any site's when unnamed."""
+    origin = request.headers.get("Origin", "")
+    sites = [config.sites[site_id]] if site_id in config.sites else list(config.sites.values())
+    if not any(origin in s.origins for s in sites):
+        raise ApiError(403, "origin_not_allowed", "origin not allowed")
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+    response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+    response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+    return add_cors_headers(response, (origin,))

@@ -1,0 +1,56 @@
+"""Every error an API client sees is ``{"error": {"code", "message"}}`` with a 4xx status."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from banner.core.errors import InvalidInput
+
+
+class ApiError(Exception):
+    """An HTTP-level refusal raised by a view: wrong origin, wrong content type, too large."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    response = jsonify(error={"code": code, "message": message})
+    response.status_code = status
+    return response
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(e: ApiError) -> Response:
+        return error_response(e.status, e.code, e.message)
+
+    @app.errorhandler(InvalidInput)
+    def _invalid(e: InvalidInput) -> Response:
+        return error_response(e.status, e.code, e.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException) -> Response | HTTPException:
+        if not _wants_json():
+            return e
+        status = e.code or 500
+        response = error_response(status, HTTP_CODES.get(status, "error"), e.description or "")
+        if status == 405 and e.get_response().headers.get("Allow"):
+            response.headers["Allow"] = e.get_response().headers["Allow"]
+        return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.endswith(".json")

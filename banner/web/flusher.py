@@ -1,0 +1,46 @@
+"""Moves in-process counts to Redis every few seconds, on a daemon thread per process.
+
+Started lazily and per process id, so it also runs in each gunicorn worker after a fork.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+
+from redis.exceptions import RedisError
+
+from banner.store import ConsentStore, Tally
+
+log = logging.getLogger(__name__)
+
+
+class Flusher:
+    def __init__(self, tally: Tally, store: ConsentStore, interval: float) -> None:
+        self.tally, self.store, self.interval = tally, store, interval
+        self._pid: int | None = None
+        self._stop = threading.Event()
+
+    def flush(self) -> None:
+        counts = self.tally.drain()
+        try:
+            self.store.add_counts(counts)
+        except RedisError:
+            self.tally.restore(counts)
+            log.warning("counter flush failed; %d counts kept for the next try", len(counts))
+
+    def ensure_running(self) -> None:
+        if self.interval <= 0 or self._pid == os.getpid():
+            return
+        self._pid = os.getpid()
+        threading.Thread(target=self._run, name="tally-flusher", daemon=True).start()
+        atexit.register(self.flush)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.flush()

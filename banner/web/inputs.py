@@ -1,0 +1,46 @@
+"""Reading requests: JSON bodies, the consent token, privacy signals. Validation only."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+
+from banner.core.config import Site
+from banner.core.signals import Signals, read_signals
+from banner.web.context import services
+from banner.web.errors import ApiError
+
+MAX_BODY = 8 * 1024
+TOKEN_HEADER = "X-Consent-Token"
+
+
+def json_body(also_text: bool = False) -> Any:
+    """The request's JSON body; ``also_text`` admits ``text/plain`` (what sendBeacon sends)."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise ApiError(413, "too_large", f"body over {MAX_BODY} bytes")
+    mimetype = request.mimetype
+    if mimetype != "application/json" and not (also_text and mimetype == "text/plain"):
+        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+    raw = request.get_data(cache=False)
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, "too_large", f"body over {MAX_BODY} bytes")
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "bad_json", "body is not valid JSON") from None
+
+
+def token_for(site: Site) -> str | None:
+    """Header ``X-Consent-Token``, else the site's cookie, else ``?token=``."""
+    return (
+        request.headers.get(TOKEN_HEADER)
+        or request.cookies.get(site.cookie_name)
+        or request.args.get("token")
+        or None
+    )
+
+
+def current_signals() -> Signals:
+    return read_signals(request.headers, services().config.service.country_header)

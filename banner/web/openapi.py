@@ -1,0 +1,245 @@
+"""``GET /openapi.json``: an OpenAPI 3.1 description of every public endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+bp = Blueprint("openapi", __name__)
+
+KINDS = ["first_party", "ad_network", "beacon", "vast"]
+SITE = {"name": "site", "in": "query", "required": True, "schema": {"type": "string"}}
+TOKEN_HEADER = {"name": "X-Consent-Token", "in": "header", "required": False, "schema": {"type": "string"}}
+TOKEN_QUERY = {"name": "token", "in": "query", "required": False, "schema": {"type": "string"}}
+FLAGS = {"type": "object", "additionalProperties": {"type": "boolean"}}
+NULLABLE_STR = {"type": ["string", "null"]}
+SIGNAL = {
+    "type": "object",
+    "required": ["present", "honored"],
+    "properties": {"present": {"type": "boolean"}, "honored": {"type": "boolean"}},
+}
+BY_KIND = {
+    "type": "object",
+    "required": KINDS,
+    "properties": {k: {"type": "array", "items": {"type": "string"}} for k in KINDS},
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(s): {"$ref": f"#/components/responses/Error{s}"} for s in statuses}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            }
+        },
+    },
+    "ConsentRequest": {
+        "type": "object",
+        "required": ["site"],
+        "additionalProperties": False,
+        "properties": {
+            "site": {"type": "string", "description": "Configured site id"},
+            "choices": {**FLAGS, "description": "By category id; missing = false"},
+            "trackers": {**FLAGS, "description": "Per-tracker overrides (action custom only)"},
+            "action": {"type": "string", "enum": ["accept_all", "reject_all", "custom"]},
+            "lang": {"type": "string", "description": "Language the banner was shown in"},
+        },
+    },
+    "Decision": {
+        "type": "object",
+        "required": [
+            "site", "policy", "token_status", "banner_required", "consent", "categories",
+            "allowed", "denied", "google_consent_mode", "signals", "visitor",
+        ],
+        "properties": {
+            "site": {"type": "string"},
+            "policy": {
+                "type": "object",
+                "required": ["version", "url"],
+                "properties": {"version": {"type": "string"}, "url": {"type": "string"}},
+            },
+            "token_status": {"type": "string", "enum": ["missing", "valid", "invalid", "expired", "outdated"]},
+            "banner_required": {"type": "boolean"},
+            "consent": {
+                "type": ["object", "null"],
+                "required": ["id", "given_at", "expires_at", "choices"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "given_at": {"type": "string"},
+                    "expires_at": {"type": "string"},
+                    "choices": FLAGS,
+                    "trackers": FLAGS,
+                },
+            },
+            "categories": FLAGS,
+            "allowed": BY_KIND,
+            "denied": BY_KIND,
+            "google_consent_mode": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "enum": ["granted", "denied"]},
+            },
+            "signals": {
+                "type": "object",
+                "required": ["dnt", "gpc"],
+                "properties": {
+                    "dnt": {
+                        "type": "object",
+                        "required": ["present", "honored", "policy_version", "note"],
+                        "properties": {
+                            **SIGNAL["properties"],
+                            "policy_version": {"type": "string"},
+                            "note": {"type": "string"},
+                        },
+                    },
+                    "gpc": SIGNAL,
+                },
+            },
+            "visitor": {
+                "type": "object",
+                "required": ["bot", "device"],
+                "properties": {"bot": {"type": "boolean"}, "device": {"type": "string"}, "region": NULLABLE_STR},
+            },
+            "withdrawn": {**NULLABLE_STR, "description": "DELETE only: the withdrawn consent id"},
+        },
+    },
+    "ConsentCreated": {
+        "type": "object",
+        "required": ["id", "token", "expires_at", "decision"],
+        "properties": {
+            "id": {"type": "string"},
+            "token": {"type": "string"},
+            "expires_at": {"type": "string"},
+            "decision": _ref("Decision"),
+        },
+    },
+    "ConsentRecord": {
+        "type": "object",
+        "required": [
+            "id", "site", "event", "action", "given_at", "expires_at", "policy_version",
+            "banner_version", "lang", "choices", "trackers", "signals", "device", "browser", "os",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "site": {"type": "string"},
+            "event": {"type": "string", "enum": ["given", "updated"]},
+            "action": {"type": "string", "enum": ["accept_all", "reject_all", "custom"]},
+            "given_at": {"type": "string"},
+            "expires_at": {"type": "string"},
+            "policy_version": {"type": "string"},
+            "banner_version": {"type": "string", "description": "Hash of the texts, categories and trackers shown"},
+            "lang": {"type": "string"},
+            "choices": FLAGS,
+            "trackers": FLAGS,
+            "signals": {"type": "object", "properties": {"dnt": SIGNAL, "gpc": SIGNAL}},
+            "device": {"type": "string"},
+            "browser": {"type": "string"},
+            "os": {"type": "string"},
+            "region": NULLABLE_STR,
+            "replaces": NULLABLE_STR,
+            "withdrawn_at": NULLABLE_STR,
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["site", "type"],
+        "additionalProperties": False,
+        "properties": {"site": {"type": "string"}, "type": {"type": "string", "enum": ["shown"]}},
+    },
+}
+
+RESPONSES = {
+    f"Error{status}": _json(_ref("Error"), text)
+    for status, text in {
+        400: "Bad body or field",
+        403: "Origin not allowed for this site",
+        404: "Unknown site or record",
+        413: "Body over 8 KiB",
+        415: "Body is not JSON",
+        429: "Rate limited",
+        503: "Consent store unavailable",
+    }.items()
+}
+
+PATHS: dict[str, Any] = {
+    "/api/v1/decision": {
+        "get": {
+            "summary": "Which trackers this visitor's page may load",
+            "parameters": [SITE, TOKEN_HEADER, TOKEN_QUERY],
+            "responses": {"200": _json(_ref("Decision"), "The decision"), **_errors(400, 403, 404)},
+        }
+    },
+    "/api/v1/consent": {
+        "post": {
+            "summary": "Record a consent; answers a signed token and sets the cookie",
+            "parameters": [TOKEN_HEADER],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ConsentRequest")}}},
+            "responses": {
+                "201": _json(_ref("ConsentCreated"), "Consent recorded"),
+                **_errors(400, 403, 404, 413, 415, 503),
+            },
+        },
+        "delete": {
+            "summary": "Withdraw consent; clears the cookie and answers the new decision",
+            "parameters": [SITE, TOKEN_HEADER, TOKEN_QUERY],
+            "responses": {"200": _json(_ref("Decision"), "Decision after withdrawal"), **_errors(400, 403, 404, 503)},
+        },
+    },
+    "/api/v1/consent/{consent_id}": {
+        "get": {
+            "summary": "The consent receipt (proof of consent); the matching token is required",
+            "parameters": [
+                {"name": "consent_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                SITE, TOKEN_HEADER, TOKEN_QUERY,
+            ],
+            "responses": {"200": _json(_ref("ConsentRecord"), "The receipt"), **_errors(400, 403, 404, 503)},
+        }
+    },
+    "/api/v1/events": {
+        "post": {
+            "summary": "Count a banner view (navigator.sendBeacon sends text/plain)",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("Event")}, "text/plain": {"schema": {"type": "string"}}},
+            },
+            "responses": {"204": {"description": "Counted"}, **_errors(400, 403, 404, 413, 415)},
+        }
+    },
+    "/healthz": {
+        "get": {
+            "summary": "Liveness and store health",
+            "responses": {
+                "200": _json({"type": "object"}, "Healthy"),
+                "503": _json({"type": "object"}, "Degraded"),
+            },
+        }
+    },
+}
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {"title": "Consent service", "version": "1.0.0"},
+    "paths": PATHS,
+    "components": {"schemas": SCHEMAS, "responses": RESPONSES},
+}
+
+
+@bp.get("/openapi.json")
+def document() -> Response:
+    return jsonify(DOCUMENT)

@@ -1,0 +1,43 @@
+"""Operations endpoints: ``/healthz`` for load balancers, ``/metrics`` for Prometheus."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+from redis.exceptions import RedisError
+
+from banner.web.context import services
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    svc = services()
+    try:
+        redis_ok = svc.store.ping()
+    except RedisError:
+        redis_ok = False
+    status = "ok" if redis_ok else "degraded"
+    body = {"status": status, "redis": redis_ok, "pending_counts": len(svc.tally)}
+    return jsonify(body), 200 if redis_ok else 503
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    svc = services()
+    try:
+        redis_up = int(svc.store.ping())
+    except RedisError:
+        redis_up = 0
+    lines = [
+        "# HELP consent_redis_up Whether the consent store answers.",
+        "# TYPE consent_redis_up gauge",
+        f"consent_redis_up {redis_up}",
+        "# HELP consent_pending_counts Counter updates waiting to be flushed to Redis.",
+        "# TYPE consent_pending_counts gauge",
+        f"consent_pending_counts {len(svc.tally)}",
+        "# HELP consent_sites Configured sites.",
+        "# TYPE consent_sites gauge",
+        f"consent_sites {len(svc.config.sites)}",
+    ]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
