@@ -128,7 +128,7 @@ def parse_config(
 def _unique(root: _Section, name: str, items: list[T]) -> list[T]:
     seen: set[str] = set()
     for i, item in enumerate(items):
-        ident = getattr(item, "id")
+        ident = item.id
         if ident in seen:
             raise root.fail(f"{name}[{i}].id", f"duplicate id {ident!r}")
         seen.add(ident)

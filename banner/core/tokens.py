@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from itsdangerous import BadPayload, BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadPayload, BadSignature, SignatureExpired, URLSafeTimedSerializer, base64_encode
 
 MAX_TOKEN_LENGTH = 2048
 
@@ -68,6 +68,14 @@ class _CompactJSON:
         return json.loads(s)
 
 
+class _PlainSerializer(URLSafeTimedSerializer):
+    """Never zlib-compresses the payload, so the banner can read its own cookie with ``atob``
+    (a returning visitor's page applies the choice without asking the service)."""
+
+    def dump_payload(self, obj: Any) -> bytes:
+        return base64_encode(self.serializer.dumps(obj).encode())
+
+
 class TokenSigner:
     """Signs and verifies consent tokens for one deployment."""
 
@@ -75,7 +83,7 @@ class TokenSigner:
 
     def __init__(self, keys: list[str], max_age_seconds: int) -> None:
         self.max_age = max_age_seconds
-        self._serializer = URLSafeTimedSerializer(keys, salt=self.salt, serializer=_CompactJSON)
+        self._serializer = _PlainSerializer(keys, salt=self.salt, serializer=_CompactJSON)
 
     def sign(self, claim: ConsentClaim) -> str:
         return self._serializer.dumps(claim.payload())

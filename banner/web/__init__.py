@@ -14,7 +14,7 @@ from banner.core.config import Config
 from banner.core.config_parse import load_config
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally, connect
-from banner.web import api, errors, ops, openapi
+from banner.web import api, errors, openapi, ops
 from banner.web.context import EXTENSION, Services
 from banner.web.flusher import Flusher
 

