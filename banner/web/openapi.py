@@ -216,7 +216,10 @@ PATHS: dict[str, Any] = {
             "summary": "Count a banner view (navigator.sendBeacon sends text/plain)",
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("Event")}, "text/plain": {"schema": {"type": "string"}}},
+                "content": {
+                    "application/json": {"schema": _ref("Event")},
+                    "text/plain": {"schema": {"type": "string"}},
+                },
             },
             "responses": {"204": {"description": "Counted"}, **_errors(400, 403, 404, 413, 415)},
         }
