@@ -94,9 +94,7 @@ def load_config(path: str, environ: Mapping[str, str], require_secret: bool) -> 
     return parse_config(data, path, environ, require_secret)
 
 
-def parse_config(
-    data: Mapping[str, Any], source: str, environ: Mapping[str, str], require_secret: bool
-) -> Config:
+def parse_config(data: Mapping[str, Any], source: str, environ: Mapping[str, str], require_secret: bool) -> Config:
     """Validate raw TOML data; the environment wins over the file, as SPEC says."""
     root = _Section(source, "", dict(data))
     policy = _policy(root.table("policy"))

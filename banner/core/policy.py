@@ -140,12 +140,7 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
 
 def _consent_mode(config: Config, categories: dict[str, bool], gpc: bool) -> dict[str, str]:
     """A key is granted when any allowed category maps to it; GPC denies the ad keys."""
-    granted = {
-        key
-        for category in config.categories
-        if categories[category.id]
-        for key in category.google_consent_mode
-    }
+    granted = {key for category in config.categories if categories[category.id] for key in category.google_consent_mode}
     if gpc:
         granted -= set(GCM_AD_KEYS)
     return {key: "granted" if key in granted else "denied" for key in GCM_KEYS}

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from itsdangerous import BadPayload, BadSignature, SignatureExpired, URLSafeTimedSerializer, base64_encode
+from itsdangerous import (
+    BadData,
+    BadPayload,
+    BadSignature,
+    SignatureExpired,
+    URLSafeTimedSerializer,
+    base64_decode,
+    base64_encode,
+)
 
 MAX_TOKEN_LENGTH = 2048
 
@@ -96,7 +104,7 @@ class TokenSigner:
     def verify(self, token: str | None, site: str, policy_version: str) -> Verified:
         if not token:
             return Verified(TokenStatus.MISSING)
-        if len(token) > MAX_TOKEN_LENGTH:
+        if len(token) > MAX_TOKEN_LENGTH or not _canonical_signature(token):
             return Verified(TokenStatus.INVALID)
         try:
             payload, issued = self._serializer.loads(token, max_age=self.max_age, return_timestamp=True)
@@ -110,6 +118,16 @@ class TokenSigner:
         if claim.policy_version != policy_version:
             return Verified(TokenStatus.OUTDATED, claim)
         return Verified(TokenStatus.VALID, claim)
+
+
+def _canonical_signature(token: str) -> bool:
+    """Base64 leaves spare bits in the last character of the signature; a token that differs
+    only there would still verify, so only the one canonical spelling is accepted."""
+    signature = token.rpartition(".")[2]
+    try:
+        return base64_encode(base64_decode(signature)).decode() == signature
+    except BadData:
+        return False
 
 
 def _claim_from(payload: Any, issued: datetime) -> ConsentClaim | None:

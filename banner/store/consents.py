@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -88,10 +88,7 @@ class ConsentStore:
         pipe = self.redis.pipeline(transaction=False)
         for day in days:
             pipe.hgetall(keys.day(site, day))
-        return {
-            day: {field: int(n) for field, n in raw.items()}
-            for day, raw in zip(days, pipe.execute(), strict=True)
-        }
+        return {day: {field: int(n) for field, n in raw.items()} for day, raw in zip(days, pipe.execute(), strict=True)}
 
     def signal_log(self, site: str, signal: str, limit: int, before: str | None = None) -> list[dict[str, str]]:
         """Newest first; ``before`` is the stream id of the last entry of the previous page."""
@@ -121,6 +118,28 @@ class ConsentStore:
     def _min_stream_id(self) -> str:
         """Streams keep retention_days of entries: older ones are trimmed as new ones arrive."""
         return str(int((time.time() - self.retention) * 1000))
+
+    # -- dashboard reads: audit exports ---------------------------------------------------
+
+    def records(self, site: str, ids: list[str]) -> list[ConsentRecord | None]:
+        """Several records in one MGET (all of a site's keys share a slot); None where gone."""
+        if not ids:
+            return []
+        raws = self.redis.mget([keys.record(site, consent_id) for consent_id in ids])
+        return [ConsentRecord.from_json(json.loads(raw)) if raw else None for raw in raws]
+
+    def event_pages(
+        self, site: str, start: datetime, end: datetime, page: int = 500
+    ) -> Iterator[list[tuple[str, dict[str, str]]]]:
+        """Consent events between two instants, oldest first, ``page`` entries per round trip."""
+        lo, hi = str(int(start.timestamp() * 1000)), str(int(end.timestamp() * 1000))
+        while True:
+            rows = self.redis.xrange(keys.log(site), min=lo, max=hi, count=page)
+            if rows:
+                yield rows
+            if len(rows) < page:
+                return
+            lo = f"({rows[-1][0]}"
 
 
 def _dump(record: ConsentRecord) -> str:

@@ -31,9 +31,12 @@ EVENT_TYPES = ("shown",)
 DECISION_VARY = ("Cookie", "X-Consent-Token", "DNT", "Sec-GPC", "User-Agent")
 
 
-@bp.route("/<path:_any>", methods=["OPTIONS"])
-def options(_any: str) -> Response:
-    return preflight(services().config, request.args.get("site"))
+@bp.before_request
+def answer_preflight() -> Response | None:
+    """CORS preflights get their answer before Flask's automatic OPTIONS handling."""
+    if request.method == "OPTIONS":
+        return preflight(services().config, request.args.get("site"))
+    return None
 
 
 @bp.get("/decision")
@@ -67,13 +70,20 @@ def give_consent() -> tuple[Response, int]:
     result = decide(svc.config, site, Verified(TokenStatus.VALID, claim), signals)
     shown = banner_version(client_config(svc.config, site, consent.lang))
     record = build_record(
-        consent, claim, issued_at, result, shown,
-        previous.id if previous else None, svc.config.policy.consent_max_age_days,
+        consent,
+        claim,
+        issued_at,
+        result,
+        shown,
+        previous.id if previous else None,
+        svc.config.policy.consent_max_age_days,
     )
     required = frozenset(c.id for c in svc.config.categories if c.required)
     write_or_unavailable(
         lambda: svc.store.save_consent(
-            record, counters.consent_counts(record, required), _signal_entries(record, result),
+            record,
+            counters.consent_counts(record, required),
+            _signal_entries(record, result),
             day_of(issued_at),
         )
     )
@@ -130,7 +140,7 @@ def event() -> tuple[Response, int]:
     svc = services()
     body = json_body(also_text=True)
     if not isinstance(body, dict) or set(body) - {"site", "type"}:
-        raise InvalidInput("body must be {\"site\": ..., \"type\": \"shown\"}")
+        raise InvalidInput('body must be {"site": ..., "type": "shown"}')
     site = site_of(svc.config, body.get("site"))
     check_origin(site)
     if body.get("type") not in EVENT_TYPES:

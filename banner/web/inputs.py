@@ -35,10 +35,7 @@ def json_body(also_text: bool = False) -> Any:
 def token_for(site: Site) -> str | None:
     """Header ``X-Consent-Token``, else the site's cookie, else ``?token=``."""
     return (
-        request.headers.get(TOKEN_HEADER)
-        or request.cookies.get(site.cookie_name)
-        or request.args.get("token")
-        or None
+        request.headers.get(TOKEN_HEADER) or request.cookies.get(site.cookie_name) or request.args.get("token") or None
     )
 
 

@@ -65,8 +65,17 @@ SCHEMAS: dict[str, Any] = {
     "Decision": {
         "type": "object",
         "required": [
-            "site", "policy", "token_status", "banner_required", "consent", "categories",
-            "allowed", "denied", "google_consent_mode", "signals", "visitor",
+            "site",
+            "policy",
+            "token_status",
+            "banner_required",
+            "consent",
+            "categories",
+            "allowed",
+            "denied",
+            "google_consent_mode",
+            "signals",
+            "visitor",
         ],
         "properties": {
             "site": {"type": "string"},
@@ -132,8 +141,21 @@ SCHEMAS: dict[str, Any] = {
     "ConsentRecord": {
         "type": "object",
         "required": [
-            "id", "site", "event", "action", "given_at", "expires_at", "policy_version",
-            "banner_version", "lang", "choices", "trackers", "signals", "device", "browser", "os",
+            "id",
+            "site",
+            "event",
+            "action",
+            "given_at",
+            "expires_at",
+            "policy_version",
+            "banner_version",
+            "lang",
+            "choices",
+            "trackers",
+            "signals",
+            "device",
+            "browser",
+            "os",
         ],
         "properties": {
             "id": {"type": "string"},
@@ -206,7 +228,9 @@ PATHS: dict[str, Any] = {
             "summary": "The consent receipt (proof of consent); the matching token is required",
             "parameters": [
                 {"name": "consent_id", "in": "path", "required": True, "schema": {"type": "string"}},
-                SITE, TOKEN_HEADER, TOKEN_QUERY,
+                SITE,
+                TOKEN_HEADER,
+                TOKEN_QUERY,
             ],
             "responses": {"200": _json(_ref("ConsentRecord"), "The receipt"), **_errors(400, 403, 404, 503)},
         }

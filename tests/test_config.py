@@ -1,0 +1,112 @@
+"""Config validation: every problem names the file, the key and what is wrong."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from banner.core.config import TrackerKind
+from banner.core.config_parse import load_config, parse_config
+from banner.core.errors import ConfigError
+from tests.conftest import SHIPPED_CONFIG
+
+
+def shipped() -> dict[str, Any]:
+    with open(SHIPPED_CONFIG, "rb") as f:
+        return tomllib.load(f)
+
+
+def parse(data: dict[str, Any], environ: dict[str, str] | None = None, require_secret: bool = False):
+    return parse_config(data, "config.toml", environ or {}, require_secret)
+
+
+def test_shipped_config_models_the_source_policy() -> None:
+    config = parse(shipped())
+    assert config.sites["demo"].languages == ("en", "fr")
+    assert {t.kind for t in config.trackers} == set(TrackerKind)
+    assert config.policy.honor_dnt is False
+    assert "do not honor Do Not Track" in config.policy.dnt_notice
+    assert sum(t.kind is TrackerKind.AD_NETWORK for t in config.trackers) >= 2
+    assert {"necessary", "preferences", "analytics", "advertising", "beacons"} <= {c.id for c in config.categories}
+
+
+def _break(path: str, value: Any) -> dict[str, Any]:
+    data = shipped()
+    node: Any = data
+    *parents, last = path.split(".")
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    if value is DELETE:
+        del node[int(last) if last.isdigit() else last]
+    else:
+        node[int(last) if last.isdigit() else last] = value
+    return data
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "key", "problem"),
+    [
+        ("trackers.0.kind", "pixel_tag", "trackers[0].kind", "is not one of"),
+        ("trackers.0.category", "nope", "trackers[0].category", "not a configured category"),
+        ("trackers.1.id", "session", "trackers[1].id", "duplicate id"),
+        ("categories.1.id", "necessary", "categories[1].id", "duplicate id"),
+        ("sites.0.id", "Demo Site!", "sites[0].id", "must match"),
+        ("texts.fr.save", DELETE, "texts.fr.save", "is required"),
+        ("categories.2.text.fr", DELETE, "categories[2].text.fr", "missing for a site language"),
+        ("policy.version", "Feb 2015", "policy.version", "must be a date"),
+        ("policy.honor_dnt", "no", "policy.honor_dnt", "must be a bool"),
+        ("categories.0.google_consent_mode", ["ads"], "categories[0].google_consent_mode[0]", "is not one of"),
+        ("sites.0.origins", ["example.org"], "sites[0].origins[0]", "not a valid entry"),
+        ("policy.retention_days", 10, "policy.retention_days", "at least consent_max_age_days"),
+    ],
+)
+def test_bad_config_names_file_key_and_problem(path: str, value: Any, key: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse(_break(path, value))
+    assert info.value.source == "config.toml"
+    assert info.value.key == key
+    assert problem in info.value.problem
+    assert str(info.value).startswith(f"config.toml: {key}: ")
+
+
+def test_production_refuses_to_start_without_a_secret() -> None:
+    with pytest.raises(ConfigError, match=r"service\.secret_key"):
+        parse(shipped(), require_secret=True)
+
+
+def test_environment_wins_over_the_file() -> None:
+    environ = {
+        "SECRET_KEY": "k" * 20,
+        "SECRET_KEY_FALLBACKS": "old-one-0123456789,older-0123456789",
+        "REDIS_URL": "redis://10.0.0.1:6379/0",
+        "REDIS_CLUSTER": "1",
+    }
+    service = parse(shipped(), environ, require_secret=True).service
+    assert service.secret_key == "k" * 20
+    assert service.signing_keys == ["old-one-0123456789", "older-0123456789", "k" * 20]
+    assert service.redis_url == "redis://10.0.0.1:6379/0"
+    assert service.redis_cluster is True
+
+
+def test_missing_file_and_bad_syntax_are_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(str(tmp_path / "nope.toml"), {}, False)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[policy\nversion = 1")
+    with pytest.raises(ConfigError) as info:
+        load_config(str(bad), {}, False)
+    assert info.value.source == str(bad) and info.value.key == "(syntax)"
+
+
+def test_the_app_does_not_start_on_a_bad_config(config_copy: Path, environ: dict[str, str]) -> None:
+    from tests.conftest import make_app
+
+    config_copy.write_text(config_copy.read_text().replace('kind = "beacon"', 'kind = "pixel"', 1))
+    with pytest.raises(ConfigError, match=r"trackers\[\d+\]\.kind"):
+        make_app({**environ, "BANNER_CONFIG": str(config_copy)})
