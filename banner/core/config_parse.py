@@ -153,7 +153,7 @@ def _service(s: _Section, environ: Mapping[str, str], require_secret: bool) -> S
         secret_key_fallbacks=fallbacks,
         redis_url=redis_url,
         redis_cluster=cluster or redis_url.startswith("redis+cluster://"),
-        data_dir=s.get("data_dir", str, "var"),
+        data_dir=environ.get("DATA_DIR") or s.get("data_dir", str, "var"),
         country_header=header,
     )
 

@@ -1,7 +1,7 @@
 """The consent store: records (proof of consent), event streams, daily counters, signal logs.
 
-The only module that issues Redis commands. A consent write is one MULTI/EXEC pipeline: one
-network round trip, all or nothing. Every key of a site shares one Cluster slot.
+The only module that issues Redis commands. A consent write is one Lua call: one network round
+trip, all or nothing, idempotent by consent id. Every key of a site shares one Cluster slot.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from banner.core.consent import ConsentRecord
-from banner.store import keys
+from banner.store import keys, scripts
 
 __all__ = ["ConsentStore", "RedisError"]
 
@@ -32,6 +32,13 @@ class ConsentStore:
     def __init__(self, redis: Any, retention_seconds: int) -> None:
         self.redis = redis
         self.retention = retention_seconds
+        self._save = redis.register_script(scripts.SAVE_CONSENT)
+        self._withdraw = redis.register_script(scripts.WITHDRAW)
+
+    def load_scripts(self) -> None:
+        """Load the Lua scripts up front so the first write is one round trip, not two."""
+        for script in (self._save, self._withdraw):
+            self.redis.script_load(script.script)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -41,28 +48,41 @@ class ConsentStore:
         counts: dict[str, int],
         signal_entries: dict[str, dict[str, str]],
         day: str,
-    ) -> None:
-        """Store the record, its stream event, its counters and its DNT/GPC log entries."""
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.set(keys.record(record.site, record.id), _dump(record), ex=self.retention)
-        self._log(pipe, record.site, {"type": record.event, "id": record.id, "action": record.action})
-        self._count(pipe, record.site, day, counts)
-        for signal, entry in signal_entries.items():
-            pipe.xadd(keys.signal_log(record.site, signal), entry, minid=self._min_stream_id(), approximate=True)
-        pipe.execute()
+    ) -> bool:
+        """Store the record, its stream event, its counters and its DNT/GPC log entries.
+
+        One round trip; idempotent: False when this consent id was already stored.
+        """
+        site = record.site
+        log_fields = {"type": record.event, "id": record.id, "action": record.action}
+        stored = self._save(
+            keys=[
+                keys.record(site, record.id),
+                keys.log(site),
+                keys.day(site, day),
+                keys.signal_log(site, "dnt"),
+                keys.signal_log(site, "gpc"),
+            ],
+            args=[
+                _dump(record),
+                self.retention,
+                self._min_stream_id(),
+                json.dumps(log_fields),
+                json.dumps(counts),
+                self.retention + 86400,
+                _dump_entry(signal_entries.get("dnt")),
+                _dump_entry(signal_entries.get("gpc")),
+            ],
+        )
+        return bool(stored)
 
     def withdraw(self, site: str, consent_id: str, at: str, day: str) -> ConsentRecord | None:
-        """Mark a record withdrawn; None when it is unknown (expired or never stored)."""
-        record = self.record(site, consent_id)
-        if record is None:
-            return None
-        withdrawn = ConsentRecord.from_json({**record.to_json(), "withdrawn_at": at})
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.set(keys.record(site, consent_id), _dump(withdrawn), keepttl=True)
-        self._log(pipe, site, {"type": "withdrawn", "id": consent_id, "action": record.action})
-        self._count(pipe, site, day, {"withdrawals": 1})
-        pipe.execute()
-        return withdrawn
+        """Mark a record withdrawn (once); None when it is unknown (expired or never stored)."""
+        raw = self._withdraw(
+            keys=[keys.record(site, consent_id), keys.log(site), keys.day(site, day)],
+            args=[at, self._min_stream_id(), self.retention + 86400],
+        )
+        return ConsentRecord.from_json(json.loads(raw)) if raw else None
 
     def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
         """Flush a batch of (site, day, field) -> n counts in one pipeline."""
@@ -140,6 +160,10 @@ class ConsentStore:
             if len(rows) < page:
                 return
             lo = f"({rows[-1][0]}"
+
+
+def _dump_entry(entry: dict[str, str] | None) -> str:
+    return json.dumps(entry, separators=(",", ":")) if entry else ""
 
 
 def _dump(record: ConsentRecord) -> str:

@@ -9,12 +9,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from redis.exceptions import RedisError
 
 from banner.core.config import Config
 from banner.core.config_parse import load_config
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally, connect
-from banner.web import api, errors, openapi, ops
+from banner.store.durable import DurableStore
+from banner.store.spool import Spool
+from banner.web import api, cli, dashboard, errors, openapi, ops
 from banner.web.context import EXTENSION, Services
 from banner.web.flusher import Flusher
 
@@ -27,7 +30,7 @@ FLUSH_INTERVAL = 2.0
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``test_config`` may set ``ENVIRON`` (instead of ``os.environ``)."""
     app = Flask(__name__, static_folder=_static_folder(), static_url_path="/static")
-    app.config.update(MAX_CONTENT_LENGTH=8 * 1024, FLUSH_INTERVAL=FLUSH_INTERVAL)
+    app.config.update(MAX_CONTENT_LENGTH=8 * 1024, FLUSH_INTERVAL=FLUSH_INTERVAL, SPOOL=True)
     if test_config:
         app.config.update(test_config)
     environ: Mapping[str, str] = app.config.get("ENVIRON", os.environ)
@@ -38,17 +41,30 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     redis = connect(config.service)
     store = ConsentStore(redis, config.policy.retention_seconds)
+    spool = Spool(os.path.join(config.service.data_dir, "spool")) if app.config["SPOOL"] else None
+    durable = DurableStore(store, spool)
+    _load_scripts(store)
     tally = Tally()
-    flusher = Flusher(tally, store, app.config["FLUSH_INTERVAL"])
+    flusher = Flusher(tally, durable, app.config["FLUSH_INTERVAL"])
     signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)
-    app.extensions[EXTENSION] = Services(config, signer, store, tally, redis, flusher)
+    app.extensions[EXTENSION] = Services(config, signer, store, tally, redis, durable, flusher)
     app.before_request(flusher.ensure_running)
 
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(openapi.bp)
+    dashboard.init_app(app)
+    cli.init_app(app)
     return app
+
+
+def _load_scripts(store: ConsentStore) -> None:
+    """Start even when Redis is down: writes spool until it is back."""
+    try:
+        store.load_scripts()
+    except RedisError:
+        log.warning("consent store unavailable at start-up; consent writes will be spooled")
 
 
 def _load(app: Flask, environ: Mapping[str, str]) -> Config:

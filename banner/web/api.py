@@ -80,7 +80,7 @@ def give_consent() -> tuple[Response, int]:
     )
     required = frozenset(c.id for c in svc.config.categories if c.required)
     write_or_unavailable(
-        lambda: svc.store.save_consent(
+        lambda: svc.durable.save_consent(
             record,
             counters.consent_counts(record, required),
             _signal_entries(record, result),
@@ -109,9 +109,9 @@ def withdraw_consent() -> Response:
         now = datetime.now(UTC)
         at = now.isoformat().replace("+00:00", "Z")
         claim_id = verified.claim.id
-        withdrawn = write_or_unavailable(lambda: svc.store.withdraw(site.id, claim_id, at, day_of(now)))
+        withdrawn = write_or_unavailable(lambda: svc.durable.withdraw(site.id, claim_id, at, day_of(now)))
     body = _decide(site, None, signals).to_json()
-    body["withdrawn"] = withdrawn.id if withdrawn else None
+    body["withdrawn"] = withdrawn
     response = _decision_response(site, body)
     clear_consent_cookie(response, site)
     return response

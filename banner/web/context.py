@@ -10,6 +10,7 @@ from flask import current_app
 from banner.core.config import Config
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally
+from banner.store.durable import DurableStore
 
 EXTENSION = "consent"
 
@@ -21,6 +22,7 @@ class Services:
     store: ConsentStore
     tally: Tally
     redis: Any
+    durable: DurableStore
     flusher: Any = None
 
 

@@ -12,21 +12,24 @@ import threading
 
 from redis.exceptions import RedisError
 
-from banner.store import ConsentStore, Tally
+from banner.store import Tally
+from banner.store.durable import DurableStore
 
 log = logging.getLogger(__name__)
 
 
 class Flusher:
-    def __init__(self, tally: Tally, store: ConsentStore, interval: float) -> None:
-        self.tally, self.store, self.interval = tally, store, interval
+    def __init__(self, tally: Tally, durable: DurableStore, interval: float) -> None:
+        self.tally, self.durable, self.interval = tally, durable, interval
         self._pid: int | None = None
         self._stop = threading.Event()
 
     def flush(self) -> None:
+        """Replay any spooled consent writes, then move the pending counts."""
+        self.durable.drain()
         counts = self.tally.drain()
         try:
-            self.store.add_counts(counts)
+            self.durable.store.add_counts(counts)
         except RedisError:
             self.tally.restore(counts)
             log.warning("counter flush failed; %d counts kept for the next try", len(counts))

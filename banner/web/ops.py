@@ -17,9 +17,10 @@ def healthz() -> tuple[Response, int]:
         redis_ok = svc.store.ping()
     except RedisError:
         redis_ok = False
-    status = "ok" if redis_ok else "degraded"
-    body = {"status": status, "redis": redis_ok, "pending_counts": len(svc.tally)}
-    return jsonify(body), 200 if redis_ok else 503
+    spooled = svc.durable.depth()
+    status = "ok" if redis_ok and not spooled else "degraded"
+    body = {"status": status, "redis": redis_ok, "spool_depth": spooled, "pending_counts": len(svc.tally)}
+    return jsonify(body), 200 if status == "ok" else 503
 
 
 @bp.get("/metrics")
@@ -39,5 +40,8 @@ def metrics() -> Response:
         "# HELP consent_sites Configured sites.",
         "# TYPE consent_sites gauge",
         f"consent_sites {len(svc.config.sites)}",
+        "# HELP consent_spool_depth Consent writes spooled locally while the store was unavailable.",
+        "# TYPE consent_spool_depth gauge",
+        f"consent_spool_depth {svc.durable.depth()}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")

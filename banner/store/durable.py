@@ -1,0 +1,69 @@
+"""Consent writes that survive a Redis outage: Redis when it answers, the spool when it does not.
+
+While anything is spooled, new writes join the spool too, so replay keeps their order (a
+withdrawal never overtakes the consent it withdraws).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from banner.core.consent import ConsentRecord
+from banner.store.consents import ConsentStore
+from banner.store.spool import Entry, Spool
+
+log = logging.getLogger(__name__)
+
+
+class DurableStore:
+    def __init__(self, store: ConsentStore, spool: Spool | None) -> None:
+        self.store = store
+        self.spool = spool
+
+    def save_consent(
+        self, record: ConsentRecord, counts: dict[str, int], signal_entries: dict[str, dict[str, str]], day: str
+    ) -> None:
+        entry = {"op": "consent", "record": record.to_json(), "counts": counts, "signals": signal_entries, "day": day}
+        self._write(entry)
+
+    def withdraw(self, site: str, consent_id: str, at: str, day: str) -> str | None:
+        """The withdrawn consent's id; when spooled, the id is taken as given (applied later)."""
+        entry = {"op": "withdraw", "site": site, "id": consent_id, "at": at, "day": day}
+        record = self._write(entry)
+        return consent_id if record is _SPOOLED else (record.id if record else None)
+
+    def drain(self) -> int:
+        """Replay spooled writes; returns how many were applied (0 while Redis is still down)."""
+        if self.spool is None or not self.spool.pending():
+            return 0
+        try:
+            return self.spool.replay(self._apply)
+        except RedisError:
+            log.warning("consent store still unavailable; %d spooled writes wait", self.spool.depth())
+            return 0
+
+    def depth(self) -> int:
+        return self.spool.depth() if self.spool else 0
+
+    def _write(self, entry: Entry) -> Any:
+        if self.spool is None:
+            return self._apply(entry)
+        if not self.spool.pending():
+            try:
+                return self._apply(entry)
+            except RedisError:
+                log.warning("consent store unavailable; spooling %s", entry["op"])
+        self.spool.append(entry)
+        return _SPOOLED
+
+    def _apply(self, entry: Entry) -> Any:
+        if entry["op"] == "consent":
+            record = ConsentRecord.from_json(entry["record"])
+            return self.store.save_consent(record, entry["counts"], entry["signals"], entry["day"])
+        return self.store.withdraw(entry["site"], entry["id"], entry["at"], entry["day"])
+
+
+_SPOOLED = object()

@@ -1,0 +1,44 @@
+"""Server-side Lua for consent writes: one round trip each, and idempotent by consent id.
+
+Idempotence is what makes the outage spool safe: replaying an entry that already reached
+Redis changes nothing. All keys of one call share the site's hash tag, so one Cluster slot.
+"""
+
+from __future__ import annotations
+
+# KEYS: record, log, day, dnt log, gpc log
+# ARGV: record JSON, ttl, min stream id, log fields JSON, counts JSON, day ttl, dnt JSON, gpc JSON
+SAVE_CONSENT = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
+local function append(key, fields_json)
+  local args = {key, 'MINID', '~', ARGV[3], '*'}
+  for field, value in pairs(cjson.decode(fields_json)) do
+    args[#args + 1] = field
+    args[#args + 1] = value
+  end
+  redis.call('XADD', unpack(args))
+end
+append(KEYS[2], ARGV[4])
+for field, n in pairs(cjson.decode(ARGV[5])) do redis.call('HINCRBY', KEYS[3], field, n) end
+redis.call('EXPIRE', KEYS[3], ARGV[6])
+if ARGV[7] ~= '' then append(KEYS[4], ARGV[7]) end
+if ARGV[8] ~= '' then append(KEYS[5], ARGV[8]) end
+return 1
+"""
+
+# KEYS: record, log, day
+# ARGV: withdrawn_at, min stream id, day ttl
+WITHDRAW = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+local record = cjson.decode(raw)
+if record['withdrawn_at'] ~= cjson.null and record['withdrawn_at'] ~= nil then return raw end
+record['withdrawn_at'] = ARGV[1]
+local updated = cjson.encode(record)
+redis.call('SET', KEYS[1], updated, 'KEEPTTL')
+redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*',
+  'type', 'withdrawn', 'id', record['id'], 'action', record['action'])
+redis.call('HINCRBY', KEYS[3], 'withdrawals', 1)
+redis.call('EXPIRE', KEYS[3], ARGV[3])
+return updated
+"""

@@ -1,0 +1,145 @@
+"""No acknowledged consent is lost: Redis outages spool to disk, SIGKILL loses nothing."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis as redis_py
+from flask import Flask
+
+from banner.store import keys
+from tests.conftest import DESKTOP_UA, make_app
+from tests.redis_process import RedisProcess
+
+BODY = {"site": "demo", "action": "custom", "choices": {"analytics": True}}
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[RedisProcess]:
+    directory = tmp_path / "r"
+    directory.mkdir()
+    process = RedisProcess(directory)
+    process.start()
+    yield process
+    process.stop()
+
+
+def app_on(server: RedisProcess, environ: dict[str, str], **extra: Any) -> Flask:
+    return make_app({**environ, "REDIS_URL": server.url}, **extra)
+
+
+def stored_ids(server: RedisProcess) -> set[str]:
+    client = redis_py.Redis(unix_socket_path=str(server.socket), decode_responses=True)
+    return {k.rsplit(":", 1)[1] for k in client.scan_iter(keys.record("demo", "*"))}
+
+
+def post(client: Any) -> Any:
+    return client.post("/api/v1/consent", json=BODY, headers={"User-Agent": DESKTOP_UA})
+
+
+def test_an_outage_is_spooled_acknowledged_and_replayed_once(server: RedisProcess, environ: dict[str, str]) -> None:
+    app = app_on(server, environ)
+    client = app.test_client()
+    before = post(client).get_json()
+    server.kill()
+
+    during = [post(client) for _ in range(5)]
+    assert [r.status_code for r in during] == [201] * 5
+    token = during[-1].get_json()["token"]
+    decision = client.get("/api/v1/decision?site=demo", headers={"X-Consent-Token": token})
+    assert decision.status_code == 200 and decision.get_json()["token_status"] == "valid"
+    withdrawn = client.delete("/api/v1/consent?site=demo", headers={"X-Consent-Token": token})
+    assert withdrawn.get_json()["withdrawn"] == during[-1].get_json()["id"]
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json()["status"] == "degraded" and health.get_json()["spool_depth"] == 6
+
+    spool_dir = Path(environ["DATA_DIR"]) / "spool"
+    copy = [p.read_bytes() for p in spool_dir.glob("*.jsonl")]
+    server.start()
+    app.extensions["consent"].flusher.flush()
+    assert client.get("/healthz").get_json() == {
+        "status": "ok",
+        "redis": True,
+        "spool_depth": 0,
+        "pending_counts": 0,
+    }
+    ids = {before["id"], *(r.get_json()["id"] for r in during)}
+    assert stored_ids(server) == ids
+    store = app.extensions["consent"].store
+    assert store.record("demo", during[-1].get_json()["id"]).withdrawn_at is not None
+
+    (spool_dir / "1.jsonl").write_bytes(b"".join(copy))  # replaying the same entries again
+    app.extensions["consent"].flusher.flush()
+    assert stored_ids(server) == ids
+    events = store.redis.xrange(keys.log("demo"))
+    types = [e["type"] for _, e in events]
+    assert (types.count("given"), types.count("updated"), types.count("withdrawn")) == (1, 5, 1)
+    [counts] = store.days("demo", [_today()]).values()
+    assert counts["consents"] == 6 and counts["withdrawals"] == 1
+
+
+def test_without_the_spool_an_outage_loses_consents(server: RedisProcess, environ: dict[str, str]) -> None:
+    client = app_on(server, environ, SPOOL=False).test_client()
+    server.kill()
+    r = post(client)
+    assert r.status_code == 503 and r.get_json()["error"]["code"] == "store_unavailable"
+
+
+@pytest.mark.parametrize("spool", [True, False])
+def test_sigkill_mid_write_loses_no_acknowledged_consent(
+    server: RedisProcess, environ: dict[str, str], spool: bool
+) -> None:
+    app = app_on(server, environ, SPOOL=spool)
+    acknowledged: list[str] = []
+    refused = 0
+    stop = threading.Event()
+
+    def writer() -> None:
+        nonlocal refused
+        client = app.test_client()
+        while not stop.is_set():
+            r = post(client)
+            if r.status_code == 201:
+                acknowledged.append(r.get_json()["id"])
+            else:
+                refused += 1
+
+    threads = [threading.Thread(target=writer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    _wait_for(lambda: len(acknowledged) >= 30)
+    server.kill()
+    _wait_for(lambda: len(acknowledged) >= 60 or refused >= 30)
+    server.start()
+    _wait_for(lambda: len(acknowledged) >= 90)
+    stop.set()
+    for t in threads:
+        t.join()
+    app.extensions["consent"].flusher.flush()
+
+    assert set(acknowledged) <= stored_ids(server), "an acknowledged consent was lost"
+    if spool:
+        assert refused == 0
+    else:
+        assert refused > 0  # without the spool the outage turns visitors away
+
+
+def _wait_for(condition: Any, timeout: float = 30) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def _today() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y%m%d")
