@@ -29,7 +29,7 @@ def server(tmp_path: Path) -> Iterator[RedisProcess]:
 
 
 def app_on(server: RedisProcess, environ: dict[str, str], **extra: Any) -> Flask:
-    return make_app({**environ, "REDIS_URL": server.url}, **extra)
+    return make_app({**environ, "REDIS_URL": server.url}, RATELIMIT_ENABLED=False, **extra)
 
 
 def stored_ids(server: RedisProcess) -> set[str]:

@@ -10,6 +10,8 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from banner.core.regimes import Jurisdictions, default_countries
+
 #: The seven Google Consent Mode v2 storage types, in the order Google documents them.
 GCM_KEYS: tuple[str, ...] = (
     "ad_storage",
@@ -33,9 +35,18 @@ REQUIRED_TEXTS: tuple[str, ...] = (
     "policy_link",
     "dnt_notice",
     "gpc_notice",
+    "optout_body",
+    "do_not_sell",
+    "notice_body",
+    "ok",
     "trackers",
     "cookies",
     "always_on",
+    "hosts",
+    "kind_first_party",
+    "kind_ad_network",
+    "kind_beacon",
+    "kind_vast",
 )
 
 
@@ -125,11 +136,21 @@ class Service:
     redis_cluster: bool = False
     data_dir: str = "var"
     country_header: str = ""
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
 
     @property
     def signing_keys(self) -> list[str]:
         """Old keys first, the current key last: itsdangerous signs with the last one."""
         return [*self.secret_key_fallbacks, self.secret_key]
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Per-client limits in Flask-Limiter notation ("30 per minute; 300 per hour")."""
+
+    consent: str = "30 per minute; 300 per hour"
+    events: str = "120 per minute"
+    login: str = "5 per minute; 30 per hour"
 
 
 @dataclass(frozen=True)
@@ -150,6 +171,8 @@ class Config:
     trackers: tuple[Tracker, ...]
     texts: Mapping[str, Mapping[str, str]]
     dashboard_users: tuple[DashboardUser, ...] = ()
+    limits: RateLimits = RateLimits()
+    jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions(default_countries()))
     _categories_by_id: Mapping[str, Category] = field(init=False, repr=False, compare=False)
     _trackers_by_id: Mapping[str, Tracker] = field(init=False, repr=False, compare=False)
 

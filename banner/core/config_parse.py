@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, TypeVar
 
+from limits import parse_many
+
 from banner.core.config import (
     GCM_KEYS,
     REQUIRED_TEXTS,
@@ -19,6 +21,7 @@ from banner.core.config import (
     Config,
     DashboardUser,
     Policy,
+    RateLimits,
     Service,
     Site,
     Text,
@@ -26,6 +29,7 @@ from banner.core.config import (
     TrackerKind,
 )
 from banner.core.errors import ConfigError
+from banner.core.regimes import Jurisdictions, Regime, default_countries
 
 ID_RE = re.compile(r"[a-z0-9-]{1,40}\Z")
 TRACKER_ID_RE = re.compile(r"[a-z0-9_-]{1,40}\Z")
@@ -34,6 +38,7 @@ ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?\Z")
 HOST_RE = re.compile(r"[A-Za-z0-9.-]{1,253}\Z")
 COOKIE_RE = re.compile(r"[A-Za-z0-9_.*-]{1,80}\Z")
 COOKIE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,40}\Z")
+COUNTRY_RE = re.compile(r"[A-Z]{2}\Z")
 
 T = TypeVar("T")
 
@@ -120,6 +125,8 @@ def parse_config(data: Mapping[str, Any], source: str, environ: Mapping[str, str
         trackers=tuple(trackers),
         texts=texts,
         dashboard_users=tuple(_users(root.table("dashboard"))),
+        limits=_limits(root.table("limits")),
+        jurisdictions=_jurisdictions(root.table("jurisdictions")),
     )
 
 
@@ -155,7 +162,48 @@ def _service(s: _Section, environ: Mapping[str, str], require_secret: bool) -> S
         redis_cluster=cluster or redis_url.startswith("redis+cluster://"),
         data_dir=environ.get("DATA_DIR") or s.get("data_dir", str, "var"),
         country_header=header,
+        proxy_hops=_proxy_hops(s),
     )
+
+
+def _proxy_hops(s: _Section) -> int:
+    hops = s.get("proxy_hops", int, 0)
+    if not 0 <= hops <= 5:
+        raise s.fail("proxy_hops", "must be between 0 and 5")
+    return hops
+
+
+def _jurisdictions(s: _Section) -> Jurisdictions:
+    """Lists given in the file replace the built-in country lists as a whole."""
+    regimes = ", ".join(Regime)
+
+    def regime(name: str, default: Regime) -> Regime:
+        value = s.get(name, str, default.value)
+        if value not in Regime.__members__.values():
+            raise s.fail(name, f"{value!r} is not one of {regimes}")
+        return Regime(value)
+
+    listed = [r for r in Regime if r.value in s.data]
+    countries = {} if listed else default_countries()
+    for r in listed:
+        for code in s.strings(r.value, COUNTRY_RE):
+            if code in countries:
+                raise s.fail(r.value, f"{code} is already listed under {countries[code].value}")
+            countries[code] = r
+    return Jurisdictions(
+        countries=countries, unknown=regime("unknown", Regime.OPT_IN), other=regime("other", Regime.NOTICE)
+    )
+
+
+def _limits(s: _Section) -> RateLimits:
+    defaults = RateLimits()
+    values = {name: s.get(name, str, getattr(defaults, name)) for name in ("consent", "events", "login")}
+    for name, value in values.items():
+        try:
+            parse_many(value)
+        except ValueError:
+            raise s.fail(name, f"{value!r} is not a rate limit like '30 per minute'") from None
+    return RateLimits(**values)
 
 
 def _policy(s: _Section) -> Policy:

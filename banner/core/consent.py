@@ -15,7 +15,7 @@ from typing import Any
 
 from banner.core.config import Config, Site
 from banner.core.errors import InvalidInput, UnknownSite
-from banner.core.policy import Decision
+from banner.core.policy import DNT_HONORED_REASON, DNT_REASON, Decision
 from banner.core.tokens import ConsentClaim
 
 ID_BYTES = 12  # 16 URL-safe characters, 96 bits: unguessable, short in the cookie
@@ -63,7 +63,7 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
     action = Action(action_value)
     choices = _flags(body.get("choices", {}), "choices", lambda k: config.category(k) is not None)
     trackers = _flags(body.get("trackers", {}), "trackers", lambda k: config.tracker(k) is not None)
-    if action is not Action.CUSTOM and trackers:
+    if action is not Action.CUSTOM and "trackers" in body:
         raise InvalidInput("'trackers' overrides only go with action 'custom'", "trackers")
     lang = body.get("lang", site.default_language)
     if lang not in site.languages:
@@ -181,3 +181,23 @@ def build_record(
 
 def _iso(when: datetime) -> str:
     return when.isoformat().replace("+00:00", "Z")
+
+
+def signal_log_entries(record: ConsentRecord, result: Decision) -> dict[str, dict[str, str]]:
+    """The DNT (and GPC) log entries this consent adds, with the policy's decision."""
+    entries = {}
+    for name, signal in (("dnt", result.dnt), ("gpc", result.gpc)):
+        if signal.present:
+            reason = DNT_HONORED_REASON if signal.honored else DNT_REASON
+            entries[name] = {
+                "time": record.given_at,
+                "site": record.site,
+                "event": f"consent_{record.event}",
+                "honored": "true" if signal.honored else "false",
+                "policy_version": record.policy_version,
+                "reason": reason.replace("DNT", name.upper()),
+                "consent_id": record.id,
+                "browser": record.browser,
+                "device": record.device,
+            }
+    return entries

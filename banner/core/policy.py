@@ -5,10 +5,13 @@ Pure and deterministic. Order of precedence, from strongest to weakest:
 1. required categories are always on;
 2. bots get nothing non-essential (and no banner);
 3. an honored DNT signal refuses every non-required category;
-4. the visitor's valid consent (category choices, then per-tracker overrides);
-5. without a valid consent nothing non-essential is allowed and the banner is required;
-6. an honored GPC signal refuses sale/share: every ``ad_network`` tracker, and the ad keys of
-   Google Consent Mode.
+4. the visitor's valid consent (category choices, then per-tracker overrides), whatever the
+   regime it was given under;
+5. without a valid consent the visitor's regime decides: ``opt_in`` allows nothing
+   non-essential, ``opt_out`` and ``notice`` allow everything; the banner is required either way;
+6. sale/share refused, by an honored GPC signal or by overriding every ``ad_network`` tracker
+   off ("Do not sell or share"): every ``ad_network`` tracker and the ad keys of Google Consent
+   Mode are denied.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from banner.core.config import GCM_KEYS, Config, Site, TrackerKind
+from banner.core.regimes import Regime
 from banner.core.signals import Signals
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 
@@ -52,6 +56,7 @@ class Decision:
     gpc: SignalDecision
     dnt_note: str
     signals: Signals
+    regime: Regime = Regime.OPT_IN
 
     def allows(self, tracker_id: str) -> bool:
         return any(tracker_id in ids for ids in self.allowed.values())
@@ -69,6 +74,8 @@ class Decision:
             }
         return {
             "site": self.site,
+            "regime": str(self.regime),
+            "region": self.signals.region,
             "policy": {"version": self.policy_version, "url": self.policy_url},
             "token_status": str(self.token_status),
             "banner_required": self.banner_required,
@@ -102,10 +109,12 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
     dnt = SignalDecision(signals.dnt, signals.dnt and policy.honor_dnt)
     gpc = SignalDecision(signals.gpc, signals.gpc and policy.honor_gpc)
     bot = signals.device.bot
+    regime = config.jurisdictions.regime_for(signals.region)
+    no_sale = gpc.honored or _refuses_sale(config, claim)
 
     categories = {}
     for category in config.categories:
-        chosen = claim is not None and claim.choices.get(category.id, False)
+        chosen = claim.choices.get(category.id, False) if claim else regime.allows_before_consent
         categories[category.id] = category.required or (chosen and not bot and not dnt.honored)
 
     allowed: dict[str, list[str]] = {kind.value: [] for kind in TrackerKind}
@@ -115,7 +124,7 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
         on = categories[tracker.category]
         if not required and claim is not None and tracker.id in claim.trackers:
             on = claim.trackers[tracker.id] and not bot and not dnt.honored
-        if not required and tracker.kind is TrackerKind.AD_NETWORK and gpc.honored:
+        if not required and tracker.kind is TrackerKind.AD_NETWORK and no_sale:
             on = False
         (allowed if on else denied)[tracker.kind.value].append(tracker.id)
 
@@ -130,18 +139,27 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
         categories=categories,
         allowed=allowed,
         denied=denied,
-        google_consent_mode=_consent_mode(config, categories, gpc.honored),
+        google_consent_mode=_consent_mode(config, categories, no_sale),
         dnt=dnt,
         gpc=gpc,
         dnt_note=policy.dnt_notice,
         signals=signals,
+        regime=regime,
     )
 
 
-def _consent_mode(config: Config, categories: dict[str, bool], gpc: bool) -> dict[str, str]:
-    """A key is granted when any allowed category maps to it; GPC denies the ad keys."""
+def _refuses_sale(config: Config, claim: ConsentClaim | None) -> bool:
+    """"Do not sell or share": the visitor turned every ad network off by name."""
+    if claim is None:
+        return False
+    ad_networks = [t.id for t in config.trackers if t.kind is TrackerKind.AD_NETWORK]
+    return bool(ad_networks) and all(claim.trackers.get(t) is False for t in ad_networks)
+
+
+def _consent_mode(config: Config, categories: dict[str, bool], no_sale: bool) -> dict[str, str]:
+    """A key is granted when any allowed category maps to it; refusing sale/share denies the ad keys."""
     granted = {key for category in config.categories if categories[category.id] for key in category.google_consent_mode}
-    if gpc:
+    if no_sale:
         granted -= set(GCM_AD_KEYS)
     return {key: "granted" if key in granted else "denied" for key in GCM_KEYS}
 

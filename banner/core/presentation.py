@@ -12,6 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from banner.core.config import Config, Site
+from banner.core.regimes import Regime
+
+_BODY = {Regime.OPT_IN: "body", Regime.OPT_OUT: "optout_body", Regime.NOTICE: "notice_body"}
+_LAYOUT_BUTTONS = {Regime.OPT_IN: (), Regime.OPT_OUT: ("ok", "do_not_sell"), Regime.NOTICE: ("ok",)}
+#: Texts sent only to the layouts that show them (``dnt_notice`` travels as ``policy.dntNotice``).
+_LAYOUT_ONLY = {"optout_body", "notice_body", "ok", "do_not_sell", "dnt_notice"}
 
 
 def pick_language(site: Site, requested: str | None, accept_language: str = "") -> str:
@@ -26,13 +32,19 @@ def pick_language(site: Site, requested: str | None, accept_language: str = "") 
     return site.default_language
 
 
-def client_config(config: Config, site: Site, lang: str) -> dict[str, Any]:
-    """The site's configuration as the banner script needs it, in one language."""
+def client_config(config: Config, site: Site, lang: str, regime: Regime | None = None) -> dict[str, Any]:
+    """The site's configuration as the banner script needs it, in one language and one regime.
+
+    Categories travel as compact arrays, each with its trackers nested:
+    ``[id, required, gcm keys, label, description, [[id, name, kind, hosts, cookies], ...]]``.
+    Only the texts of the regime's layout are sent; ``texts.body`` is that layout's text.
+    """
+    regime = regime or config.jurisdictions.unknown
     policy = config.policy
-    texts: Mapping[str, str] = config.texts[lang]
     return {
         "site": site.id,
         "lang": lang,
+        "regime": regime.value,
         "cookie": {
             "name": site.cookie_name,
             "domain": site.cookie_domain,
@@ -43,31 +55,29 @@ def client_config(config: Config, site: Site, lang: str) -> dict[str, Any]:
             "url": policy.url,
             "honorDnt": policy.honor_dnt,
             "honorGpc": policy.honor_gpc,
-            "dntNotice": texts.get("dnt_notice") or policy.dnt_notice,
+            "dntNotice": config.texts[lang].get("dnt_notice") or policy.dnt_notice,
         },
-        "texts": dict(texts),
+        "texts": layout_texts(config.texts[lang], regime),
         "categories": [
-            {
-                "id": c.id,
-                "required": c.required,
-                "gcm": list(c.google_consent_mode),
-                "label": c.text[lang].label,
-                "description": c.text[lang].description,
-            }
+            [
+                c.id,
+                c.required,
+                list(c.google_consent_mode),
+                c.text[lang].label,
+                c.text[lang].description,
+                [[t.id, t.name, t.kind.value, list(t.hosts), list(t.cookies)] for t in config.trackers_in(c.id)],
+            ]
             for c in config.categories
         ],
-        "trackers": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "category": t.category,
-                "kind": str(t.kind),
-                "hosts": list(t.hosts),
-                "cookies": list(t.cookies),
-            }
-            for t in config.trackers
-        ],
     }
+
+
+def layout_texts(texts: Mapping[str, str], regime: Regime) -> dict[str, str]:
+    """The texts one regime's banner shows, its first-layer text under ``body``."""
+    kept = {name: text for name, text in texts.items() if name not in _LAYOUT_ONLY}
+    kept["body"] = texts[_BODY[regime]]
+    kept.update({name: texts[name] for name in _LAYOUT_BUTTONS[regime]})
+    return kept
 
 
 def banner_version(client: Mapping[str, Any]) -> str:

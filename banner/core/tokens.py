@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from itsdangerous import (
@@ -22,6 +22,7 @@ from itsdangerous import (
     base64_decode,
     base64_encode,
 )
+from itsdangerous.encoding import bytes_to_int
 
 MAX_TOKEN_LENGTH = 2048
 
@@ -97,9 +98,10 @@ class TokenSigner:
         return self._serializer.dumps(claim.payload())
 
     def issued_at(self, token: str) -> datetime:
-        """Time a token we just signed was issued (trusted: no expiry check)."""
-        _, when = self._serializer.loads(token, return_timestamp=True)
-        return when
+        """Time a token we just signed was issued. Trusted (we signed it a moment ago), so the
+        timestamp is read off the token without verifying the signature a second time."""
+        timestamp = token.rsplit(".", 2)[1]
+        return datetime.fromtimestamp(bytes_to_int(base64_decode(timestamp)), UTC)
 
     def verify(self, token: str | None, site: str, policy_version: str) -> Verified:
         if not token:

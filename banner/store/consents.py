@@ -16,6 +16,7 @@ from redis.exceptions import RedisError
 
 from banner.core.consent import ConsentRecord
 from banner.store import keys, scripts
+from banner.store.codec import dump_record, load_record
 
 __all__ = ["ConsentStore", "RedisError"]
 
@@ -82,7 +83,7 @@ class ConsentStore:
             keys=[keys.record(site, consent_id), keys.log(site), keys.day(site, day)],
             args=[at, self._min_stream_id(), self.retention + 86400],
         )
-        return ConsentRecord.from_json(json.loads(raw)) if raw else None
+        return load_record(raw, site) if raw else None
 
     def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
         """Flush a batch of (site, day, field) -> n counts in one pipeline."""
@@ -100,7 +101,7 @@ class ConsentStore:
 
     def record(self, site: str, consent_id: str) -> ConsentRecord | None:
         raw = self.redis.get(keys.record(site, consent_id))
-        return ConsentRecord.from_json(json.loads(raw)) if raw else None
+        return load_record(raw, site) if raw else None
 
     def days(self, site: str, days: Iterable[str]) -> dict[str, dict[str, int]]:
         """Counters of each given day (YYYYMMDD), in one round trip."""
@@ -146,7 +147,7 @@ class ConsentStore:
         if not ids:
             return []
         raws = self.redis.mget([keys.record(site, consent_id) for consent_id in ids])
-        return [ConsentRecord.from_json(json.loads(raw)) if raw else None for raw in raws]
+        return [load_record(raw, site) if raw else None for raw in raws]
 
     def event_pages(
         self, site: str, start: datetime, end: datetime, page: int = 500
@@ -167,7 +168,7 @@ def _dump_entry(entry: dict[str, str] | None) -> str:
 
 
 def _dump(record: ConsentRecord) -> str:
-    return json.dumps(record.to_json(), separators=(",", ":"))
+    return dump_record(record)
 
 
 def days_between(start: date, end: date) -> list[str]:

@@ -32,12 +32,14 @@ WITHDRAW = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 local record = cjson.decode(raw)
-if record['withdrawn_at'] ~= cjson.null and record['withdrawn_at'] ~= nil then return raw end
-record['withdrawn_at'] = ARGV[1]
+local long = record['i'] == nil  -- a record stored before the compact form (banner.store.codec)
+local withdrawn = long and 'withdrawn_at' or 'w'
+if record[withdrawn] ~= cjson.null and record[withdrawn] ~= nil then return raw end
+record[withdrawn] = ARGV[1]
 local updated = cjson.encode(record)
 redis.call('SET', KEYS[1], updated, 'KEEPTTL')
-redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*',
-  'type', 'withdrawn', 'id', record['id'], 'action', record['action'])
+redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 'type', 'withdrawn',
+  'id', long and record['id'] or record['i'], 'action', long and record['action'] or record['a'])
 redis.call('HINCRBY', KEYS[3], 'withdrawals', 1)
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 return updated

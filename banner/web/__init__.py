@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask
 from redis.exceptions import RedisError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from banner.core.config import Config
 from banner.core.config_parse import load_config
@@ -17,7 +18,22 @@ from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally, connect
 from banner.store.durable import DurableStore
 from banner.store.spool import Spool
-from banner.web import api, cli, dashboard, errors, openapi, ops
+from banner.web import (
+    api,
+    cli,
+    cors,
+    dashboard,
+    demo,
+    errors,
+    headers,
+    openapi,
+    ops,
+    privacy_cli,
+    ratelimits,
+    script,
+    vast,
+    wellknown,
+)
 from banner.web.context import EXTENSION, Services
 from banner.web.flusher import Flusher
 
@@ -51,11 +67,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(flusher.ensure_running)
 
     errors.init_app(app)
+    cors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(vast.bp)
+    app.register_blueprint(wellknown.bp)
+    script.init_app(app)
+    demo.init_app(app)
     dashboard.init_app(app)
     cli.init_app(app)
+    privacy_cli.init_app(app)
+    headers.init_app(app)
+    ratelimits.init_app(app, config, redis, flusher)
+    if config.service.proxy_hops:
+        hops = config.service.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app
 
 

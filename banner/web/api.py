@@ -11,41 +11,44 @@ from flask import Blueprint, Response, jsonify, request
 
 from banner.core import counters
 from banner.core.config import Site
-from banner.core.consent import ConsentRecord, build_record, new_consent_id, parse_consent_request, site_of
+from banner.core.consent import (
+    ConsentRecord,
+    build_record,
+    new_consent_id,
+    parse_consent_request,
+    signal_log_entries,
+    site_of,
+)
 from banner.core.errors import InvalidInput, NotFound
-from banner.core.policy import DNT_HONORED_REASON, DNT_REASON, Decision, decide
+from banner.core.policy import decide
 from banner.core.presentation import banner_version, client_config
-from banner.core.signals import Signals
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 from banner.store.consents import day_of
 from banner.web.context import services
 from banner.web.cookies import clear_consent_cookie, set_consent_cookie
-from banner.web.cors import add_cors_headers, check_origin, preflight
+from banner.web.cors import add_cors_headers, check_origin
+from banner.web.decisions import decide_request, decision_body
 from banner.web.inputs import current_signals, json_body, token_for
 from banner.web.storage import write_or_unavailable
+from banner.web.traffic import count_request, count_view
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 CONSENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{16}\Z")
 EVENT_TYPES = ("shown",)
 DECISION_VARY = ("Cookie", "X-Consent-Token", "DNT", "Sec-GPC", "User-Agent")
-
-
-@bp.before_request
-def answer_preflight() -> Response | None:
-    """CORS preflights get their answer before Flask's automatic OPTIONS handling."""
-    if request.method == "OPTIONS":
-        return preflight(services().config, request.args.get("site"))
-    return None
+DECISION_VARY_HEADER = ", ".join(("Origin", *DECISION_VARY))
 
 
 @bp.get("/decision")
 def decision() -> Response:
+    """Called on every page view: no Redis, and the body usually comes from the worker's cache."""
     site = _site_from_args()
     check_origin(site)
     signals = current_signals()
-    _count_request(site, signals)
-    return _decision_response(site, _decide(site, token_for(site), signals).to_json())
+    count_request(site.id, signals)
+    body = decision_body(services(), site, token_for(site), signals)
+    return Response(body, headers=_decision_headers(site), mimetype="application/json")
 
 
 @bp.post("/consent")
@@ -55,7 +58,7 @@ def give_consent() -> tuple[Response, int]:
     site = consent.site
     check_origin(site)
     signals = current_signals()
-    _count_request(site, signals)
+    count_request(site.id, signals)
     previous = svc.signer.verify(token_for(site), site.id, svc.config.policy.version).claim
     claim = ConsentClaim(
         id=new_consent_id(),
@@ -83,7 +86,7 @@ def give_consent() -> tuple[Response, int]:
         lambda: svc.durable.save_consent(
             record,
             counters.consent_counts(record, required),
-            _signal_entries(record, result),
+            signal_log_entries(record, result),
             day_of(issued_at),
         )
     )
@@ -102,7 +105,7 @@ def withdraw_consent() -> Response:
     site = _site_from_args()
     check_origin(site)
     signals = current_signals()
-    _count_request(site, signals)
+    count_request(site.id, signals)
     verified = svc.signer.verify(token_for(site), site.id, svc.config.policy.version)
     withdrawn = None
     if verified.claim is not None:
@@ -110,7 +113,7 @@ def withdraw_consent() -> Response:
         at = now.isoformat().replace("+00:00", "Z")
         claim_id = verified.claim.id
         withdrawn = write_or_unavailable(lambda: svc.durable.withdraw(site.id, claim_id, at, day_of(now)))
-    body = _decide(site, None, signals).to_json()
+    body = decide_request(services(), site, None, signals).to_json()
     body["withdrawn"] = withdrawn
     response = _decision_response(site, body)
     clear_consent_cookie(response, site)
@@ -145,7 +148,7 @@ def event() -> tuple[Response, int]:
     check_origin(site)
     if body.get("type") not in EVENT_TYPES:
         raise InvalidInput(f"'type' must be one of {', '.join(EVENT_TYPES)}", "type")
-    svc.tally.add(site.id, day_of(datetime.now(UTC)), counters.VIEWS)
+    count_view(site.id)
     response = add_cors_headers(Response(status=204), site.origins)
     return response, 204
 
@@ -157,12 +160,6 @@ def _site_from_args() -> Site:
     return site_of(services().config, request.args.get("site"))
 
 
-def _decide(site: Site, token: str | None, signals: Signals) -> Decision:
-    svc = services()
-    verified = svc.signer.verify(token, site.id, svc.config.policy.version)
-    return decide(svc.config, site, verified, signals)
-
-
 def _decision_response(site: Site, body: dict[str, Any]) -> Response:
     response = add_cors_headers(jsonify(body), site.origins)
     response.headers["Cache-Control"] = "private, no-store"
@@ -171,29 +168,10 @@ def _decision_response(site: Site, body: dict[str, Any]) -> Response:
     return response
 
 
-def _count_request(site: Site, signals: Signals) -> None:
-    """Counted in-process; flushed to Redis in batches, off the request path."""
-    svc = services()
-    day = day_of(datetime.now(UTC))
-    for field, n in counters.request_counts(signals).items():
-        svc.tally.add(site.id, day, field, n)
-
-
-def _signal_entries(record: ConsentRecord, result: Decision) -> dict[str, dict[str, str]]:
-    """The DNT (and GPC) log entries this consent adds, with the policy's decision."""
-    entries = {}
-    for name, signal in (("dnt", result.dnt), ("gpc", result.gpc)):
-        if signal.present:
-            reason = DNT_HONORED_REASON if signal.honored else DNT_REASON
-            entries[name] = {
-                "time": record.given_at,
-                "site": record.site,
-                "event": f"consent_{record.event}",
-                "honored": "true" if signal.honored else "false",
-                "policy_version": record.policy_version,
-                "reason": reason.replace("DNT", name.upper()),
-                "consent_id": record.id,
-                "browser": record.browser,
-                "device": record.device,
-            }
-    return entries
+def _decision_headers(site: Site) -> list[tuple[str, str]]:
+    """What ``_decision_response`` sets, written out at once instead of header by header."""
+    headers = [("Vary", DECISION_VARY_HEADER), ("Cache-Control", "private, no-store")]
+    origin = request.headers.get("Origin")
+    if origin and origin in site.origins:
+        headers += [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true")]
+    return headers

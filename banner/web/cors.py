@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Flask, Response, request
 
 from banner.core.config import Config, Site
+from banner.web.context import services
 from banner.web.errors import ApiError
 
 ALLOWED_HEADERS = "Content-Type, X-Consent-Token"
@@ -29,6 +30,15 @@ def add_cors_headers(response: Response, allowed: tuple[str, ...]) -> Response:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Credentials"] = "true"
     return response
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _answer_preflight() -> Response | None:
+        """CORS preflights of the API get their answer before Flask's automatic OPTIONS."""
+        if request.method == "OPTIONS" and request.path.startswith("/api/v1/"):
+            return preflight(services().config, request.args.get("site"))
+        return None
 
 
 def preflight(config: Config, site_id: str | None) -> Response:

@@ -9,6 +9,7 @@ import atexit
 import logging
 import os
 import threading
+from collections.abc import Callable
 
 from redis.exceptions import RedisError
 
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 class Flusher:
     def __init__(self, tally: Tally, durable: DurableStore, interval: float) -> None:
         self.tally, self.durable, self.interval = tally, durable, interval
+        self.also: list[Callable[[], None]] = []  # other batched writes, e.g. rate-limit counts
         self._pid: int | None = None
         self._stop = threading.Event()
 
@@ -33,6 +35,11 @@ class Flusher:
         except RedisError:
             self.tally.restore(counts)
             log.warning("counter flush failed; %d counts kept for the next try", len(counts))
+        for task in self.also:
+            try:
+                task()
+            except RedisError:
+                log.warning("batched write %s failed; kept for the next try", task)
 
     def ensure_running(self) -> None:
         if self.interval <= 0 or self._pid == os.getpid():

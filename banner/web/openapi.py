@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
+
+from banner.core.config import Config
+from banner.web.context import services
 
 bp = Blueprint("openapi", __name__)
 
 KINDS = ["first_party", "ad_network", "beacon", "vast"]
-SITE = {"name": "site", "in": "query", "required": True, "schema": {"type": "string"}}
-TOKEN_HEADER = {"name": "X-Consent-Token", "in": "header", "required": False, "schema": {"type": "string"}}
-TOKEN_QUERY = {"name": "token", "in": "query", "required": False, "schema": {"type": "string"}}
+SITE = {"name": "site", "in": "query", "required": True, "schema": {"$ref": "#/components/schemas/SiteId"}}
+TOKEN_SCHEMA = {"type": "string", "description": "A consent token; anything else counts as invalid"}
+TOKEN_HEADER = {"name": "X-Consent-Token", "in": "header", "required": False, "schema": TOKEN_SCHEMA}
+TOKEN_QUERY = {"name": "token", "in": "query", "required": False, "schema": TOKEN_SCHEMA}
+CONSENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16}$"}
 FLAGS = {"type": "object", "additionalProperties": {"type": "boolean"}}
 NULLABLE_STR = {"type": ["string", "null"]}
 SIGNAL = {
@@ -48,18 +53,6 @@ SCHEMAS: dict[str, Any] = {
                 "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
             }
-        },
-    },
-    "ConsentRequest": {
-        "type": "object",
-        "required": ["site"],
-        "additionalProperties": False,
-        "properties": {
-            "site": {"type": "string", "description": "Configured site id"},
-            "choices": {**FLAGS, "description": "By category id; missing = false"},
-            "trackers": {**FLAGS, "description": "Per-tracker overrides (action custom only)"},
-            "action": {"type": "string", "enum": ["accept_all", "reject_all", "custom"]},
-            "lang": {"type": "string", "description": "Language the banner was shown in"},
         },
     },
     "Decision": {
@@ -182,7 +175,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["site", "type"],
         "additionalProperties": False,
-        "properties": {"site": {"type": "string"}, "type": {"type": "string", "enum": ["shown"]}},
+        "properties": {"site": {"$ref": "#/components/schemas/SiteId"}, "type": {"type": "string", "enum": ["shown"]}},
     },
 }
 
@@ -227,7 +220,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The consent receipt (proof of consent); the matching token is required",
             "parameters": [
-                {"name": "consent_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "consent_id", "in": "path", "required": True, "schema": CONSENT_ID},
                 SITE,
                 TOKEN_HEADER,
                 TOKEN_QUERY,
@@ -259,14 +252,51 @@ PATHS: dict[str, Any] = {
     },
 }
 
-DOCUMENT = {
-    "openapi": "3.1.0",
-    "info": {"title": "Consent service", "version": "1.0.0"},
-    "paths": PATHS,
-    "components": {"schemas": SCHEMAS, "responses": RESPONSES},
-}
+def build_document(config: Config) -> dict[str, Any]:
+    """The document for this deployment: its sites, categories, trackers and languages are named."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Consent service", "version": "1.0.0"},
+        "paths": PATHS,
+        "components": {"schemas": {**SCHEMAS, **_deployment_schemas(config)}, "responses": RESPONSES},
+    }
+
+
+def _deployment_schemas(config: Config) -> dict[str, Any]:
+    languages = sorted({lang for site in config.sites.values() for lang in site.languages})
+
+    def flags(ids: list[str], what: str) -> dict[str, Any]:
+        properties = {i: {"type": "boolean"} for i in ids}
+        return {"type": "object", "properties": properties, "additionalProperties": False, "description": what}
+
+    return {
+        "SiteId": {"type": "string", "enum": sorted(config.sites), "description": "A configured site id"},
+        "ConsentRequest": {
+            "type": "object",
+            "required": ["site"],
+            "additionalProperties": False,
+            "properties": {
+                "site": {"$ref": "#/components/schemas/SiteId"},
+                "choices": flags([c.id for c in config.categories], "By category id; missing = false"),
+                "trackers": flags([t.id for t in config.trackers], "Per-tracker overrides (action custom only)"),
+                "action": {"type": "string", "enum": ["accept_all", "reject_all", "custom"], "default": "custom"},
+                "lang": {"type": "string", "enum": languages, "description": "Language the banner was shown in"},
+            },
+            "oneOf": [
+                {"properties": {"action": {"const": "custom"}}},
+                {
+                    "required": ["action"],
+                    "properties": {"action": {"enum": ["accept_all", "reject_all"]}},
+                    "not": {"required": ["trackers"]},
+                    "description": "Tracker overrides only go with action custom",
+                },
+            ],
+        },
+    }
 
 
 @bp.get("/openapi.json")
 def document() -> Response:
-    return jsonify(DOCUMENT)
+    if "openapi" not in current_app.extensions:
+        current_app.extensions["openapi"] = build_document(services().config)
+    return jsonify(current_app.extensions["openapi"])

@@ -1,0 +1,117 @@
+"""VAST ad tags with the visitor's privacy signals filled in, for players and ad insertion.
+
+IAB VAST 4.1 privacy macros ([GDPR], [GDPRCONSENT], [LIMITADTRACKING], [REGULATIONS]) are
+replaced wherever they stand, in any letter case and also percent-encoded (tags are often pasted
+already encoded), and the query parameters video ad servers read are set: ``gdpr``,
+``gdpr_consent``, ``npa`` and, under the opt-out regime, ``us_privacy`` (IAB CCPA string).
+
+We are not an IAB TCF consent management platform and issue no TC string, so [GDPRCONSENT]
+and ``gdpr_consent`` are empty: under GDPR, ad servers then serve non-personalised ads.
+Only tags whose host belongs to a configured ``vast`` tracker are accepted, so the endpoint can
+never be used to build links to arbitrary hosts. ``static/banner.js`` mirrors these rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from banner.core.config import Config, TrackerKind
+from banner.core.errors import InvalidInput
+from banner.core.policy import Decision
+from banner.core.regimes import Regime
+
+MAX_URL_LENGTH = 4096
+MACROS = ("GDPR", "GDPRCONSENT", "LIMITADTRACKING", "REGULATIONS")
+#: [NAME] or %5BNAME%5D, any letter case; the longer names first so [GDPR] never eats [GDPRCONSENT].
+MACRO_RE = re.compile(
+    r"(?:\[|%5B)(" + "|".join(sorted(MACROS, key=len, reverse=True)) + r")(?:\]|%5D)", re.IGNORECASE
+)
+REGULATIONS = {Regime.OPT_IN: "gdpr", Regime.OPT_OUT: "ccpa", Regime.NOTICE: ""}
+PARAMS = ("gdpr", "gdpr_consent", "npa", "us_privacy")
+
+
+@dataclass(frozen=True)
+class AdRequest:
+    """Whether an ad request may be made, and the URL to request when it may."""
+
+    allowed: bool
+    url: str | None
+    reason: str
+
+
+def checked_tag(config: Config, url: object) -> str:
+    """The tag URL if it is an http(s) URL on a configured VAST host; InvalidInput otherwise."""
+    if not isinstance(url, str) or not url:
+        raise InvalidInput("'url' is required", "url")
+    if len(url) > MAX_URL_LENGTH or any(c.isspace() or ord(c) < 32 for c in url):
+        raise InvalidInput("'url' is too long or contains spaces or control characters", "url")
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        raise InvalidInput("'url' is not a URL", "url") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise InvalidInput("'url' must be an http or https URL", "url")
+    if parts.username or parts.password:
+        raise InvalidInput("'url' must not carry credentials", "url")
+    if host not in vast_hosts(config):
+        raise InvalidInput(f"host {host[:80]!r} is not a configured VAST ad server", "url")
+    return url
+
+
+def vast_hosts(config: Config) -> frozenset[str]:
+    return frozenset(h.lower() for t in config.trackers if t.kind is TrackerKind.VAST for h in t.hosts)
+
+
+def ad_request(decision: Decision, url: str) -> AdRequest:
+    """The ad request a player may make for this visitor, or why it may make none."""
+    if not decision.allowed["vast"]:
+        return AdRequest(False, None, "video ad trackers are not allowed for this visitor")
+    values = signal_values(decision)
+    filled = MACRO_RE.sub(lambda m: quote(values[m.group(1).upper()], safe=""), url)
+    return AdRequest(True, _with_params(filled, values, decision), "allowed")
+
+
+def signal_values(decision: Decision) -> dict[str, str]:
+    gdpr = decision.regime is Regime.OPT_IN
+    limited = decision.google_consent_mode["ad_personalization"] == "denied"
+    return {
+        "GDPR": "1" if gdpr else "0",
+        "GDPRCONSENT": "",
+        "LIMITADTRACKING": "1" if limited else "0",
+        "REGULATIONS": REGULATIONS[decision.regime],
+    }
+
+
+def _with_params(url: str, values: dict[str, str], decision: Decision) -> str:
+    """Set our parameters on the raw query: in place where the tag has them, else at the end.
+
+    Every other byte of the tag stays as it was (players substitute their own macros, such as
+    [CACHEBUSTING], only in their literal form). Ours that do not apply are removed.
+    """
+    ours = {"gdpr": values["GDPR"]}
+    if values["GDPR"] == "1":
+        ours["gdpr_consent"] = values["GDPRCONSENT"]
+    if values["LIMITADTRACKING"] == "1":
+        ours["npa"] = "1"
+    if decision.regime is Regime.OPT_OUT:
+        ours["us_privacy"] = us_privacy(decision)
+    parts = urlsplit(url)
+    query, placed = [], set()
+    for pair in (p for p in parts.query.split("&") if p):
+        name = unquote(pair.split("=", 1)[0])
+        if name not in PARAMS:
+            query.append(pair)
+        elif name in ours and name not in placed:
+            query.append(f"{name}={quote(ours[name], safe='')}")
+            placed.add(name)
+    query += [f"{k}={quote(v, safe='')}" for k, v in ours.items() if k not in placed]
+    return urlunsplit(parts._replace(query="&".join(query)))
+
+
+def us_privacy(decision: Decision) -> str:
+    """IAB US Privacy string: version 1, notice given, opted out of sale or not, not LSPA-covered."""
+    opted_out = not decision.allowed["ad_network"]
+    return "1Y" + ("Y" if opted_out else "N") + "N"

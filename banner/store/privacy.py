@@ -1,0 +1,57 @@
+"""Access and erasure requests: one visitor's consent history, found and removed by consent id.
+
+A visitor proves who they are with their consent id (in their cookie and on their receipt).
+Their history is the chain of records linked by ``replaces``. Erasure removes those records and
+every stream entry naming them; daily counters are aggregates and stay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from banner.core.consent import ConsentRecord
+from banner.store import keys
+from banner.store.consents import ConsentStore
+
+STREAM_PAGE = 1000
+MAX_CHAIN = 1000  # a loop guard: no visitor changes their mind a thousand times
+
+
+def history(store: ConsentStore, site: str, consent_id: str) -> list[ConsentRecord]:
+    """The record with this id and every earlier one it replaced, newest first."""
+    records: list[ConsentRecord] = []
+    next_id: str | None = consent_id
+    while next_id and len(records) < MAX_CHAIN:
+        record = store.record(site, next_id)
+        if record is None:
+            break
+        records.append(record)
+        next_id = record.replaces
+    return records
+
+
+def erase(store: ConsentStore, site: str, consent_id: str) -> list[str]:
+    """Delete the visitor's records and the stream entries that name them; returns the ids."""
+    ids = [r.id for r in history(store, site, consent_id)]
+    if not ids:
+        return []
+    redis = store.redis
+    redis.delete(*[keys.record(site, i) for i in ids])
+    wanted = set(ids)
+    for stream, field in ((keys.log(site), "id"), *((keys.signal_log(site, s), "consent_id") for s in ("dnt", "gpc"))):
+        doomed = [entry_id for entry_id, fields in _scan(redis, stream) if fields.get(field) in wanted]
+        if doomed:
+            redis.xdel(stream, *doomed)
+    return ids
+
+
+def _scan(redis: Any, stream: str) -> list[tuple[str, dict[str, str]]]:
+    """Every entry of a stream, read in pages so a long stream never arrives in one reply."""
+    entries: list[tuple[str, dict[str, str]]] = []
+    start = "-"
+    while True:
+        page = redis.xrange(stream, min=start, max="+", count=STREAM_PAGE)
+        entries.extend(page)
+        if len(page) < STREAM_PAGE:
+            return entries
+        start = "(" + page[-1][0]

@@ -1,0 +1,89 @@
+"""Exports: daily figures as CSV, consent records of a date range as JSON Lines for an audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, time
+
+from flask import Response, request, stream_with_context
+
+from banner.core.stats import ACTIONS, SIGNALS, Period, Summary
+from banner.store import ConsentStore
+from banner.web.context import services
+from banner.web.dashboard import query, reports
+from banner.web.dashboard.blueprint import bp
+from banner.web.dashboard.pages import today
+
+COUNTS = ("views", "requests", "bot_requests", "consents", "given", "updated", "withdrawals", "bot_consents")
+
+
+def csv_header(categories: list[str]) -> list[str]:
+    signals = [f"{s}_{base}" for s in SIGNALS for base in ("requests", "consents")]
+    opt_in = [f"{c}_{kind}" for c in categories for kind in ("grants", "of_consents", "of_views")]
+    return ["date", *COUNTS, *ACTIONS, *signals, *opt_in]
+
+
+def csv_row(day: str, period: Period) -> list[str | int]:
+    signals = [period.signals[s][base].count for s in SIGNALS for base in ("requests", "consents")]
+    opt_in: list[str | int] = []
+    for o in period.opt_in:
+        opt_in += [o.grants, _rate(o.of_consents), _rate(o.of_views)]
+    counts = [getattr(period, name) for name in COUNTS]
+    return [day, *counts, *(period.actions[a] for a in ACTIONS), *signals, *opt_in]
+
+
+def daily_csv(summary: Summary, categories: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(csv_header(categories))
+    for day, period in summary.days:
+        writer.writerow(csv_row(day.isoformat(), period))
+    return out.getvalue()
+
+
+def consent_lines(store: ConsentStore, site: str, start: datetime, end: datetime) -> Iterator[str]:
+    """Each record with an event (given, updated, withdrawn) in the range, once, oldest first."""
+    seen: set[str] = set()
+    for page in store.event_pages(site, start, end):
+        ids = [fields["id"] for _, fields in page if fields.get("id") and fields["id"] not in seen]
+        ids = list(dict.fromkeys(ids))
+        seen.update(ids)
+        for record in store.records(site, ids):
+            if record is not None:
+                yield json.dumps(record.to_json(), separators=(",", ":"), sort_keys=True) + "\n"
+
+
+@bp.get("/export/daily.csv")
+def export_csv() -> Response:
+    config = services().config
+    selection = query.parse_range(config, request.args, today())
+    summary = reports.load_summary(selection)
+    body = daily_csv(summary, list(reports.category_labels(config)))
+    return _download(body, "text/csv; charset=utf-8", _filename(selection, "daily", "csv"))
+
+
+@bp.get("/export/consents.jsonl")
+def export_jsonl() -> Response:
+    svc = services()
+    selection = query.parse_range(svc.config, request.args, today())
+    start = datetime.combine(selection.start, time.min, UTC)
+    end = datetime.combine(selection.end, time.max, UTC)
+    lines = consent_lines(svc.store, selection.site.id, start, end)
+    return _download(stream_with_context(lines), "application/x-ndjson", _filename(selection, "consents", "jsonl"))
+
+
+def _download(body: Iterable[str] | str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(selection: query.DateRange, what: str, extension: str) -> str:
+    return f"consent-{what}-{selection.site.id}-{selection.start:%Y%m%d}-{selection.end:%Y%m%d}.{extension}"
+
+
+def _rate(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"

@@ -1,0 +1,181 @@
+"""Synthetic traffic for the demo: weeks of visitors written through the real consent path.
+
+Every consent goes through the same code as ``POST /api/v1/consent``: the request is validated
+by ``parse_consent_request``, the policy decides, ``build_record`` makes the receipt and
+``ConsentStore.save_consent`` writes it with ``consent_counts`` and the DNT/GPC log entries.
+Banner views and request counts go through ``ConsentStore.add_counts``, as the flusher does.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from banner.core import counters
+from banner.core.config import Config, Site
+from banner.core.consent import (
+    ConsentRecord,
+    build_record,
+    new_consent_id,
+    parse_consent_request,
+    signal_log_entries,
+)
+from banner.core.policy import decide
+from banner.core.presentation import banner_version, client_config
+from banner.core.signals import Signals, classify_user_agent
+from banner.core.tokens import ConsentClaim, TokenStatus, Verified
+from banner.store import ConsentStore
+from banner.store.consents import day_of
+
+# (user agent, weight): roughly the mix of a consumer video site.
+USER_AGENTS: tuple[tuple[str, int], ...] = (
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/124.0.0.0 Safari/537.36", 26),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/17.4 Mobile/15E148 Safari/604.1", 20),
+    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/124.0.0.0 Mobile Safari/537.36", 16),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/17.4 Safari/605.1.15", 9),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0", 7),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51", 7),
+    ("Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36", 5),
+    ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/17.4 Mobile/15E148 Safari/604.1", 5),
+    ("Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0", 3),
+    ("Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/124.0.0.0 Safari/537.36", 2),
+)
+BOT_AGENT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+REGIONS: tuple[tuple[str | None, int], ...] = (
+    ("US", 28), ("FR", 15), ("DE", 11), ("GB", 10), ("CA", 6), ("ES", 5), ("IT", 5), ("NL", 4),
+    ("BR", 4), ("BE", 3), ("JP", 2), (None, 7),
+)
+#: Probability that a visitor who customises grants each category.
+CUSTOM_GRANTS = {"preferences": 0.78, "analytics": 0.56, "advertising": 0.18, "beacons": 0.14, "social": 0.37}
+UPDATE_SHARE, WITHDRAW_SHARE, BOT_SHARE = 0.06, 0.025, 0.012
+
+
+@dataclass
+class SeedReport:
+    consents: int = 0
+    withdrawals: int = 0
+    views: int = 0
+    bots: int = 0
+
+
+@dataclass(frozen=True)
+class Visitor:
+    user_agent: str
+    dnt: bool
+    gpc: bool
+    region: str | None
+
+
+class DemoSeeder:
+    """Writes one site's synthetic days; ``rng`` makes a run repeatable."""
+
+    def __init__(self, config: Config, store: ConsentStore, rng: random.Random) -> None:
+        self.config, self.store, self.rng = config, store, rng
+        self.required = frozenset(c.id for c in config.categories if c.required)
+        self.optional = [c.id for c in config.categories if not c.required]
+        self.recent: list[str] = []
+
+    def seed(self, site: Site, days: Sequence[date], volume: int, now: datetime) -> SeedReport:
+        report, counts = SeedReport(), Counter[tuple[str, str, str]]()
+        shown = {lang: banner_version(client_config(self.config, site, lang)) for lang in site.languages}
+        for index, day in enumerate(days):
+            times = self._times(day, self._volume(day, index, len(days), volume), now)
+            for when in times:
+                self._consent(site, when, shown, progress=index / max(len(days) - 1, 1), report=report)
+            views = self._traffic(site, day, len(times), counts)
+            report.views += views
+        self.store.add_counts(dict(counts))
+        return report
+
+    def _volume(self, day: date, index: int, total: int, volume: int) -> int:
+        weekend = 0.72 if day.weekday() >= 5 else 1.0
+        growth = 0.9 + 0.2 * index / max(total - 1, 1)
+        return max(1, round(volume * weekend * growth * self.rng.uniform(0.88, 1.12)))
+
+    def _times(self, day: date, count: int, now: datetime) -> list[datetime]:
+        start = datetime.combine(day, time.min, UTC)
+        span = min(86400.0, (now - start).total_seconds())
+        if span <= 0:
+            return []
+        count = max(1, round(count * span / 86400))
+        return sorted(start + timedelta(seconds=self.rng.uniform(0, span)) for _ in range(count))
+
+    def _consent(self, site: Site, when: datetime, shown: dict[str, str], progress: float, report: SeedReport) -> None:
+        bot = self.rng.random() < BOT_SHARE
+        visitor = self._bot() if bot else self._visitor()
+        record, entries = self._record(site, visitor, when, shown, progress)
+        self.store.save_consent(record, counters.consent_counts(record, self.required), entries, day_of(when))
+        report.consents += not bot
+        report.bots += bot
+        self.recent = [*self.recent[-199:], record.id]
+        if not bot and self.rng.random() < WITHDRAW_SHARE:
+            at = min(when + timedelta(minutes=self.rng.uniform(1, 240)), datetime.combine(when.date(), time.max, UTC))
+            self.store.withdraw(site.id, record.id, _iso(at), day_of(at))
+            report.withdrawals += 1
+
+    def _record(
+        self, site: Site, visitor: Visitor, when: datetime, shown: dict[str, str], progress: float
+    ) -> tuple[ConsentRecord, dict[str, dict[str, str]]]:
+        lang = self.rng.choices(site.languages, weights=[3] + [1] * (len(site.languages) - 1))[0]
+        body = {"site": site.id, "lang": lang, **self._choice(visitor, progress)}
+        request = parse_consent_request(self.config, body)
+        claim = ConsentClaim(new_consent_id(), site.id, self.config.policy.version, request.choices,
+                             request.trackers, issued_at=when)
+        signals = Signals(visitor.dnt, visitor.gpc, classify_user_agent(visitor.user_agent), visitor.region)
+        decision = decide(self.config, site, Verified(TokenStatus.VALID, claim), signals)
+        replaces = self.rng.choice(self.recent) if self.recent and self.rng.random() < UPDATE_SHARE else None
+        record = build_record(request, claim, when, decision, shown[lang], replaces,
+                              self.config.policy.consent_max_age_days)
+        return record, signal_log_entries(record, decision)
+
+    def _choice(self, visitor: Visitor, progress: float) -> dict[str, Any]:
+        """Accept-all grows slowly over the period (a banner redesign); DNT users refuse more."""
+        refuse = 2.0 if visitor.dnt or visitor.gpc else 1.0
+        weights = [46 + 10 * progress, 21, 28 * refuse]
+        action = self.rng.choices(("accept_all", "custom", "reject_all"), weights=weights)[0]
+        if action != "custom":
+            return {"action": action}
+        choices = {c: self.rng.random() < CUSTOM_GRANTS.get(c, 0.4) for c in self.optional}
+        return {"action": action, "choices": choices}
+
+    def _visitor(self) -> Visitor:
+        user_agent = self.rng.choices([ua for ua, _ in USER_AGENTS], weights=[w for _, w in USER_AGENTS])[0]
+        firefox = "Firefox" in user_agent
+        region = self.rng.choices([r for r, _ in REGIONS], weights=[w for _, w in REGIONS])[0]
+        dnt = self.rng.random() < (0.32 if firefox else 0.09)
+        gpc = self.rng.random() < (0.24 if firefox else 0.04)
+        return Visitor(user_agent, dnt, gpc, region)
+
+    def _bot(self) -> Visitor:
+        return Visitor(BOT_AGENT, False, False, "US")
+
+    def _traffic(self, site: Site, day: date, consents: int, counts: Counter[tuple[str, str, str]]) -> int:
+        """Views and request counts of a day, in proportion to its consents."""
+        key = day_of(day)
+        views = round(consents / self.rng.uniform(0.62, 0.72))
+        requests = round(views * self.rng.uniform(2.2, 2.6))
+        bots = round(requests * self.rng.uniform(0.03, 0.05))
+        human = requests - bots
+        for name, n in (
+            (counters.VIEWS, views), (counters.REQUESTS, requests), (counters.BOT_REQUESTS, bots),
+            (counters.REQUESTS_DNT, round(human * self.rng.uniform(0.10, 0.13))),
+            (counters.REQUESTS_GPC, round(human * self.rng.uniform(0.055, 0.075))),
+        ):
+            counts[(site.id, key, name)] += n
+        return views
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat().replace("+00:00", "Z")

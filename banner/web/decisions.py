@@ -1,0 +1,107 @@
+"""The decision endpoint's hot path: serialized decisions, cached per worker.
+
+``GET /api/v1/decision`` runs on every page view, mostly with the same token and browser again
+and again. The answer is a pure function of (site, token, signals) and the time (a token
+expires), so each worker keeps the serialized body of recent answers in a bounded LRU keyed by
+exactly those inputs, and drops an entry the moment its token would expire. The configuration
+(and so the policy) is fixed for the life of an app, and the cache belongs to that app.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from flask import current_app
+
+from banner.core.config import Site
+from banner.core.policy import Decision, decide
+from banner.core.signals import Signals
+from banner.core.tokens import TokenStatus, Verified
+from banner.web.context import Services
+
+EXTENSION = "consent.decisions"
+#: Entries per worker process. A body is ~1.3 KB: 4096 entries stay under ~8 MB.
+DEFAULT_SIZE = 4096
+
+CacheKey = tuple[str, str | None, Signals]
+
+
+class DecisionCache:
+    """A thread-safe LRU of ``key -> (body, deadline)``; ``deadline`` is a Unix time or None."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[CacheKey, tuple[bytes, int | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: CacheKey, now: int) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            body, deadline = entry
+            if deadline is not None and now > deadline:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return body
+
+    def put(self, key: CacheKey, body: bytes, deadline: int | None) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._entries[key] = (body, deadline)
+            self._entries.move_to_end(key)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def decision_cache() -> DecisionCache:
+    cache: DecisionCache | None = current_app.extensions.get(EXTENSION)
+    if cache is None:
+        cache = current_app.extensions.setdefault(EXTENSION, DecisionCache())
+    return cache
+
+
+def decide_request(svc: Services, site: Site, token: str | None, signals: Signals) -> Decision:
+    """The decision for this token and these signals, computed afresh."""
+    verified = svc.signer.verify(token, site.id, svc.config.policy.version)
+    return decide(svc.config, site, verified, signals)
+
+
+def decision_body(svc: Services, site: Site, token: str | None, signals: Signals) -> bytes:
+    """The serialized decision document for this visitor, from the cache when still true."""
+    cache = decision_cache()
+    key: CacheKey = (site.id, token, signals)
+    now = int(time.time())
+    body = cache.get(key, now)
+    if body is None:
+        verified = svc.signer.verify(token, site.id, svc.config.policy.version)
+        body = serialize(decide(svc.config, site, verified, signals).to_json())
+        if verified.status is not TokenStatus.EXPIRED:
+            cache.put(key, body, _deadline(verified, svc.signer.max_age))
+    return body
+
+
+def serialize(document: dict[str, Any]) -> bytes:
+    """What ``jsonify`` sends (the app's JSON provider, compact), as bytes."""
+    return (current_app.json.dumps(document, separators=(",", ":")) + "\n").encode()
+
+
+def _deadline(verified: Verified, max_age: int) -> int | None:
+    """The last second the token verifies: after it, the status turns to ``expired``.
+
+    Missing and invalid tokens stay what they are, so their answers never go stale. (Expired
+    ones are not cached at all: a token stamped a second in the future by another instance's
+    clock reads as expired until that second has passed.)
+    """
+    claim = verified.claim
+    if claim is None or claim.issued_at is None:
+        return None
+    return int(claim.issued_at.timestamp()) + max_age

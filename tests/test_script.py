@@ -1,0 +1,152 @@
+"""``GET /banner.js``: bytes, caching, compression, language, errors and weight."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from banner.core.bundle import build_bundle
+from banner.core.minify import minify_css, minify_js
+from banner.store.consents import day_of
+from banner.web.context import services
+
+BUDGET = 6 * 1024
+
+
+def _config_of(body: bytes) -> dict:
+    """The client config inlined in a served banner."""
+    text = body.decode()
+    start = text.index('{"site":')
+    config, _ = json.JSONDecoder().raw_decode(text[start:])
+    return config
+
+
+def test_serves_the_script_with_config_and_one_language(client: FlaskClient) -> None:
+    response = client.get("/banner.js?site=demo")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    config = _config_of(response.data)
+    assert config["site"] == "demo"
+    assert config["lang"] == "en"
+    assert config["texts"]["reject_all"] == "Reject all"
+    assert "Tout refuser" not in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
+    assert {"Accept-Encoding", "Accept-Language"} <= set(response.vary)
+
+
+@pytest.mark.parametrize(
+    ("query", "accept_language", "lang"),
+    [
+        ("&lang=fr", "", "fr"),
+        ("", "fr-CA,fr;q=0.9,en;q=0.5", "fr"),
+        ("&lang=de", "fr", "fr"),
+        ("&lang=xx", "", "en"),
+        ("", "de-DE", "en"),
+    ],
+)
+def test_language_choice(client: FlaskClient, query: str, accept_language: str, lang: str) -> None:
+    response = client.get(f"/banner.js?site=demo{query}", headers={"Accept-Language": accept_language})
+    assert response.status_code == 200
+    assert _config_of(response.data)["lang"] == lang
+
+
+def test_etag_and_if_none_match(client: FlaskClient) -> None:
+    first = client.get("/banner.js?site=demo")
+    etag = first.headers["ETag"]
+    again = client.get("/banner.js?site=demo", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    other = client.get("/banner.js?site=demo&lang=fr", headers={"If-None-Match": etag})
+    assert other.status_code == 200
+    assert other.headers["ETag"] != etag
+
+
+def test_gzip_only_when_accepted(client: FlaskClient) -> None:
+    plain = client.get("/banner.js?site=demo")
+    assert "Content-Encoding" not in plain.headers
+    zipped = client.get("/banner.js?site=demo", headers={"Accept-Encoding": "br, gzip;q=0.8"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    refused = client.get("/banner.js?site=demo", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers
+    assert refused.data == plain.data
+    cached = client.get(
+        "/banner.js?site=demo", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]}
+    )
+    assert cached.status_code == 304
+
+
+@pytest.mark.parametrize(("query", "status", "code"), [("?site=nope", 404, "unknown_site"), ("", 400, "bad_request")])
+def test_unknown_or_missing_site(client: FlaskClient, query: str, status: int, code: str) -> None:
+    response = client.get(f"/banner.js{query}")
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_whole_response_fits_the_weight_budget(client: FlaskClient, lang: str) -> None:
+    response = client.get(f"/banner.js?site=demo&lang={lang}")
+    size = len(gzip.compress(response.data, compresslevel=9))
+    assert size <= BUDGET, f"banner.js ({lang}) is {size} bytes gzipped, over {BUDGET}"
+    zipped = client.get(f"/banner.js?site=demo&lang={lang}", headers={"Accept-Encoding": "gzip"})
+    assert len(zipped.data) == size
+
+
+def test_no_eval_and_no_inline_handlers(client: FlaskClient) -> None:
+    text = client.get("/banner.js?site=demo").get_data(as_text=True)
+    assert "eval(" not in text
+    assert "new Function" not in text
+    assert re.search(r"setAttribute\(['\"]on", text) is None
+    assert "innerHTML" not in text
+
+
+def test_banner_request_with_dnt_is_counted(app: Flask, client: FlaskClient) -> None:
+    client.get("/banner.js?site=demo", headers={"DNT": "1"})
+    svc = services_of(app)
+    svc.flusher.flush()
+    [counts] = svc.store.days("demo", [day_of(datetime.now(UTC))]).values()
+    assert counts["requests"] == 1
+    assert counts["requests:dnt"] == 1
+
+
+def services_of(app: Flask) -> Any:
+    with app.app_context():
+        return services()
+
+
+def test_minifier_keeps_literals_and_shortens_locals() -> None:
+    source = """
+    // a comment
+    const longName = 'keep  /* this */ string'; /* block */
+    const re = /a\\/b[/]+/g;
+    function twice(value) { return value + value; }
+    const obj = { longName: longName, other: twice(2) / 2 };
+    let a = 1; a = a - -1;
+    """
+    out = minify_js(source)
+    assert "'keep  /* this */ string'" in out
+    assert "/a\\/b[/]+/g" in out
+    assert "comment" not in out and "block" not in out
+    assert "longName:" in out
+    assert "twice" not in out
+    assert "- -" in out or "--" not in out
+
+
+def test_css_minifier() -> None:
+    source = "/* c */ .a ,  .b > p {\n  color : red ;\n  margin: 0 auto;\n}\n"
+    assert minify_css(source) == ".a,.b>p{color:red;margin:0 auto}"
+
+
+def test_bundle_needs_both_placeholders() -> None:
+    with pytest.raises(ValueError, match="__CSS__"):
+        build_bundle("const c = __CONFIG__;", "", {})
