@@ -7,6 +7,7 @@ withdrawal never overtakes the consent it withdraws).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -26,13 +27,23 @@ class DurableStore:
     def save_consent(
         self, record: ConsentRecord, counts: dict[str, int], signal_entries: dict[str, dict[str, str]], day: str
     ) -> None:
-        entry = {"op": "consent", "record": record.to_json(), "counts": counts, "signals": signal_entries, "day": day}
-        self._write(entry)
+        self._write(
+            lambda: self.store.save_consent(record, counts, signal_entries, day),
+            lambda: {
+                "op": "consent",
+                "record": record.to_json(),
+                "counts": counts,
+                "signals": signal_entries,
+                "day": day,
+            },
+        )
 
     def withdraw(self, site: str, consent_id: str, at: str, day: str) -> str | None:
         """The withdrawn consent's id; when spooled, the id is taken as given (applied later)."""
-        entry = {"op": "withdraw", "site": site, "id": consent_id, "at": at, "day": day}
-        record = self._write(entry)
+        record = self._write(
+            lambda: self.store.withdraw(site, consent_id, at, day),
+            lambda: {"op": "withdraw", "site": site, "id": consent_id, "at": at, "day": day},
+        )
         return consent_id if record is _SPOOLED else (record.id if record else None)
 
     def drain(self) -> int:
@@ -48,15 +59,16 @@ class DurableStore:
     def depth(self) -> int:
         return self.spool.depth() if self.spool else 0
 
-    def _write(self, entry: Entry) -> Any:
+    def _write(self, now: Callable[[], Any], entry: Callable[[], Entry]) -> Any:
+        """Write to Redis, or spool ``entry()`` (built only then) to replay in order later."""
         if self.spool is None:
-            return self._apply(entry)
+            return now()
         if not self.spool.pending():
             try:
-                return self._apply(entry)
+                return now()
             except RedisError:
-                log.warning("consent store unavailable; spooling %s", entry["op"])
-        self.spool.append(entry)
+                log.warning("consent store unavailable; spooling writes")
+        self.spool.append(entry())
         return _SPOOLED
 
     def _apply(self, entry: Entry) -> Any:

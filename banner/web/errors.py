@@ -43,13 +43,18 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException) -> Response | HTTPException:
-        if not _wants_json():
-            return e
-        status = e.code or 500
-        response = error_response(status, HTTP_CODES.get(status, "error"), e.description or "")
-        if status == 405 and e.get_response().headers.get("Allow"):
-            response.headers["Allow"] = e.get_response().headers["Allow"]
-        return response
+        return http_error(e)
+
+
+def http_error(e: HTTPException) -> Response | HTTPException:
+    """JSON for API paths, Werkzeug's page elsewhere."""
+    if not _wants_json():
+        return e
+    status = e.code or 500
+    response = error_response(status, HTTP_CODES.get(status, "error"), e.description or "")
+    if status == 405 and e.get_response().headers.get("Allow"):
+        response.headers["Allow"] = e.get_response().headers["Allow"]
+    return response
 
 
 def _wants_json() -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
 from banner.core.config import Config
+from banner.core.vast import vast_hosts
 from banner.web.context import services
 
 bp = Blueprint("openapi", __name__)
@@ -72,6 +74,8 @@ SCHEMAS: dict[str, Any] = {
         ],
         "properties": {
             "site": {"type": "string"},
+            "regime": {"type": "string", "enum": ["opt_in", "opt_out", "notice"]},
+            "region": {**NULLABLE_STR, "description": "ISO country from the trusted country header"},
             "policy": {
                 "type": "object",
                 "required": ["version", "url"],
@@ -171,6 +175,17 @@ SCHEMAS: dict[str, Any] = {
             "withdrawn_at": NULLABLE_STR,
         },
     },
+    "AdRequest": {
+        "type": "object",
+        "required": ["allowed", "url", "reason", "regime", "macros"],
+        "properties": {
+            "allowed": {"type": "boolean", "description": "false: no ad request may be made"},
+            "url": {**NULLABLE_STR, "description": "The tag to request, when allowed"},
+            "reason": {"type": "string"},
+            "regime": {"type": "string", "enum": ["opt_in", "opt_out", "notice"]},
+            "macros": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    },
     "Event": {
         "type": "object",
         "required": ["site", "type"],
@@ -183,6 +198,7 @@ RESPONSES = {
     f"Error{status}": _json(_ref("Error"), text)
     for status, text in {
         400: "Bad body or field",
+        401: "Not signed in to the dashboard",
         403: "Origin not allowed for this site",
         404: "Unknown site or record",
         413: "Body over 8 KiB",
@@ -241,6 +257,67 @@ PATHS: dict[str, Any] = {
             "responses": {"204": {"description": "Counted"}, **_errors(400, 403, 404, 413, 415)},
         }
     },
+    "/api/v1/vast": {
+        "get": {
+            "summary": "A VAST ad tag with the visitor's privacy macros and parameters filled in",
+            "parameters": [
+                SITE,
+                {
+                    "name": "url",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"$ref": "#/components/schemas/VastTag"},
+                },
+                TOKEN_HEADER,
+                TOKEN_QUERY,
+            ],
+            "responses": {"200": _json(_ref("AdRequest"), "Whether and what to request"), **_errors(400, 403, 404)},
+        }
+    },
+    "/api/v1/stats": {
+        "get": {
+            "summary": "Dashboard figures for a site and date range (signed-in session required)",
+            "parameters": [
+                SITE,
+                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+            ],
+            "responses": {
+                "200": _json({"type": "object"}, "Totals, rates, breakdowns, daily series"),
+                **_errors(400, 401, 404),
+            },
+        }
+    },
+    "/api/v1/dnt-log": {
+        "get": {
+            "summary": "The DNT (or GPC) log, newest first (signed-in session required)",
+            "parameters": [
+                SITE,
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                {"name": "before", "in": "query", "schema": {"type": "string"}},
+                {"name": "signal", "in": "query", "schema": {"type": "string", "enum": ["dnt", "gpc"]}},
+            ],
+            "responses": {
+                "200": _json({"type": "object"}, "Entries and the next page's cursor"),
+                **_errors(400, 401, 404),
+            },
+        }
+    },
+    "/.well-known/gpc.json": {
+        "get": {
+            "summary": "Global Privacy Control support resource",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["gpc", "lastUpdate"],
+                        "properties": {"gpc": {"type": "boolean"}, "lastUpdate": {"type": "string"}},
+                    },
+                    "Whether GPC is honored, and since which policy version",
+                )
+            },
+        }
+    },
     "/healthz": {
         "get": {
             "summary": "Liveness and store health",
@@ -251,6 +328,7 @@ PATHS: dict[str, Any] = {
         }
     },
 }
+
 
 def build_document(config: Config) -> dict[str, Any]:
     """The document for this deployment: its sites, categories, trackers and languages are named."""
@@ -269,7 +347,13 @@ def _deployment_schemas(config: Config) -> dict[str, Any]:
         properties = {i: {"type": "boolean"} for i in ids}
         return {"type": "object", "properties": properties, "additionalProperties": False, "description": what}
 
+    hosts = "|".join(re.escape(h) for h in sorted(vast_hosts(config)))
     return {
+        "VastTag": {
+            "type": "string",
+            "pattern": f"^https?://({hosts})(:[0-9]{{1,5}})?([/?#][!-~]*)?$",
+            "description": "An http(s) ad tag on a configured VAST host",
+        },
         "SiteId": {"type": "string", "enum": sorted(config.sites), "description": "A configured site id"},
         "ConsentRequest": {
             "type": "object",

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from flask import Flask, request
-from flask_limiter import Limiter
+from flask import Flask, Response, request
+from flask_limiter import Limiter, RateLimitExceeded
+from werkzeug.exceptions import HTTPException
 
 from banner.core.config import Config
 from banner.store import ratelimit  # registers the batched+redis storage scheme
 from banner.web.context import services
+from banner.web.errors import http_error
 from banner.web.flusher import Flusher
 
 #: (endpoint, which limit, methods) - login belongs to the dashboard when it is installed.
@@ -43,9 +46,15 @@ def init_app(app: Flask, config: Config, redis: object, flusher: Flusher) -> Lim
         storage_uri="batched+redis://",
         storage_options={"redis": redis},
         strategy="fixed-window",
-        headers_enabled=True,
+        headers_enabled=False,  # Retry-After is added to 429s below; other answers stay lean
         default_limits=[],
     )
+    # Only decorated views carry limits: the per-request middleware check would find nothing,
+    # at a cost paid by every request of the app (the decision endpoint included).
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # absent when limits are disabled
+        hooks.remove(limiter._check_request_limit)
+    _answer_429(app, limiter)
     for endpoint, name, methods in _present(app, LIMITED):
         rule = getattr(config.limits, name)
         app.view_functions[endpoint] = limiter.limit(rule, methods=list(methods))(app.view_functions[endpoint])
@@ -54,6 +63,17 @@ def init_app(app: Flask, config: Config, redis: object, flusher: Flusher) -> Lim
         storage: ratelimit.BatchedRedisStorage = limiter.storage  # type: ignore[assignment]
         flusher.also.append(storage.sync)
     return limiter
+
+
+def _answer_429(app: Flask, limiter: Limiter) -> None:
+    @app.errorhandler(RateLimitExceeded)
+    def _limited(e: RateLimitExceeded) -> Response | HTTPException:
+        answer = http_error(e)
+        response = answer if isinstance(answer, Response) else answer.get_response()
+        current = limiter.current_limit
+        retry_after = int(current.reset_at - time.time()) if current else 60
+        response.headers["Retry-After"] = str(max(1, retry_after))
+        return response
 
 
 def _present(app: Flask, limited: Iterable[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, str, tuple[str, ...]]]:
