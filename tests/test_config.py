@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from banner.core.config import TrackerKind
 from banner.core.config_parse import load_config, parse_config
@@ -47,6 +49,39 @@ def _break(path: str, value: Any) -> dict[str, Any]:
 
 
 DELETE = object()
+SECTIONS = [
+    "service.secret_key",
+    "service.redis_url",
+    "service.country_header",
+    "service.proxy_hops",
+    "policy.version",
+    "policy.url",
+    "policy.honor_dnt",
+    "policy.consent_max_age_days",
+    "policy.retention_days",
+    "sites.0.id",
+    "sites.0.origins",
+    "sites.0.languages",
+    "sites.0.cookie_domain",
+    "sites.0",
+    "categories.0.google_consent_mode",
+    "categories.1.text",
+    "categories.1.required",
+    "categories.1",
+    "trackers.2.kind",
+    "trackers.2.hosts",
+    "trackers.2.cookies",
+    "trackers.2",
+    "texts.en",
+    "texts.fr.title",
+    "dashboard.users",
+    "limits.consent",
+    "jurisdictions.opt_in",
+    "jurisdictions.unknown",
+    "sites",
+    "trackers",
+    "categories",
+]
 
 
 @pytest.mark.parametrize(
@@ -110,3 +145,52 @@ def test_the_app_does_not_start_on_a_bad_config(config_copy: Path, environ: dict
     config_copy.write_text(config_copy.read_text().replace('kind = "beacon"', 'kind = "pixel"', 1))
     with pytest.raises(ConfigError, match=r"trackers\[\d+\]\.kind"):
         make_app({**environ, "BANNER_CONFIG": str(config_copy)})
+
+
+TOML_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5000)
+    | st.text(max_size=12)
+    | st.sampled_from(["en", "demo", "opt_in"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.sampled_from(SECTIONS), value=TOML_VALUES)
+def test_any_value_anywhere_is_accepted_or_named_never_a_crash(path: str, value: Any) -> None:
+    """Whatever an operator writes at any key, start-up either succeeds or says which key is wrong."""
+    data = _break(path, value)
+    try:
+        parse(data)
+    except ConfigError as e:
+        assert e.source == "config.toml" and e.key and e.problem
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            [
+                "service",
+                "policy",
+                "sites",
+                "categories",
+                "trackers",
+                "texts",
+                "dashboard",
+                "limits",
+                "jurisdictions",
+                "other",
+            ]
+        ),
+        TOML_VALUES,
+    )
+)
+def test_any_top_level_shape_is_accepted_or_named(data: dict[str, Any]) -> None:
+    try:
+        parse({**shipped(), **data})
+    except ConfigError as e:
+        assert e.key and e.problem

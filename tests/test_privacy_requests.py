@@ -58,3 +58,39 @@ def test_records_and_counters_expire_after_retention(app: Flask, redis: Any) -> 
     assert retention - 5 <= redis.ttl(keys.record("demo", consent["id"])) <= retention
     day_key = next(iter(redis.keys("cs:{demo}:day:*")))
     assert retention <= redis.ttl(day_key) <= retention + 86400
+
+
+def test_streams_keep_only_retention_days_of_entries(redis: Any) -> None:
+    """Each write trims the site's streams to the retention window (exactly, not by node)."""
+    import time
+
+    from banner.core.consent import ConsentRecord
+    from banner.store import ConsentStore
+
+    store = ConsentStore(redis, retention_seconds=1)
+
+    def record(consent_id: str) -> ConsentRecord:
+        return ConsentRecord(
+            id=consent_id,
+            site="demo",
+            event="given",
+            action="accept_all",
+            given_at="2026-01-01T00:00:00Z",
+            expires_at="2027-01-01T00:00:00Z",
+            policy_version="2015-02-01",
+            banner_version="0" * 16,
+            lang="en",
+            choices={"analytics": True},
+            trackers={},
+            signals={"dnt": {"present": True, "honored": False}, "gpc": {"present": False, "honored": False}},
+            device="desktop",
+            browser="Chrome",
+            os="Windows",
+        )
+
+    entry = {"time": "t", "consent_id": "AAAAAAAAAAAAAAAA", "honored": "false"}
+    store.save_consent(record("AAAAAAAAAAAAAAAA"), {"consents": 1}, {"dnt": entry}, "20260101")
+    time.sleep(1.2)
+    store.save_consent(record("BBBBBBBBBBBBBBBB"), {"consents": 1}, {"dnt": {**entry, "consent_id": "B"}}, "20260101")
+    assert [f["id"] for _, f in redis.xrange(keys.log("demo"))] == ["BBBBBBBBBBBBBBBB"]
+    assert [f["consent_id"] for _, f in redis.xrange(keys.signal_log("demo", "dnt"))] == ["B"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 SAVE_CONSENT = """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
 local function append(key, fields_json)
-  local args = {key, 'MINID', '~', ARGV[3], '*'}
+  local args = {key, 'MINID', ARGV[3], '*'}
   for field, value in pairs(cjson.decode(fields_json)) do
     args[#args + 1] = field
     args[#args + 1] = value
@@ -38,7 +38,7 @@ if record[withdrawn] ~= cjson.null and record[withdrawn] ~= nil then return raw 
 record[withdrawn] = ARGV[1]
 local updated = cjson.encode(record)
 redis.call('SET', KEYS[1], updated, 'KEEPTTL')
-redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[2], '*', 'type', 'withdrawn',
+redis.call('XADD', KEYS[2], 'MINID', ARGV[2], '*', 'type', 'withdrawn',
   'id', long and record['id'] or record['i'], 'action', long and record['action'] or record['a'])
 redis.call('HINCRBY', KEYS[3], 'withdrawals', 1)
 redis.call('EXPIRE', KEYS[3], ARGV[3])
