@@ -18,7 +18,7 @@
   const KINDS = ['first_party', 'ad_network', 'beacon', 'vast'];
   const GCM = ('ad_storage analytics_storage ad_user_data ad_personalization functionality_storage ' +
     'personalization_storage security_storage').split(' ');
-  const SELECTOR = '[data-consent-tracker]:not([data-consent-done]),[data-consent-category]:not([data-consent-done])';
+  const SELECTOR = ':is([data-consent-tracker],[data-consent-category]):not([data-consent-done])';
   const me = doc.currentScript;
   const nonce = (me && me.nonce) || '';
   const base = (me && me.src) || location.href;
@@ -43,11 +43,7 @@
   /* -- the decision -------------------------------------------------------------------- */
 
   function readToken() {
-    for (const pair of doc.cookie.split('; ')) {
-      const at = pair.indexOf('=');
-      if (pair.slice(0, at) == cfg.cookie.name) return pair.slice(at + 1);
-    }
-    return '';
+    return (('; ' + doc.cookie).split('; ' + cfg.cookie.name + '=')[1] || '').split(';')[0];
   }
 
   /** The token's payload, unverified: `{c, i, s, v, t}`; `status` says whether it applies. */
@@ -68,16 +64,13 @@
     const chosen = (claim && claim.c) || {};
     const overrides = (claim && claim.t) || {};
     /* "Do not sell or share": GPC, or every ad network turned off by name. */
-    const noSale = gpcHonored || (!!claim && adNetworks.length > 0 && adNetworks.every((id) => overrides[id] == 0));
+    const noSale = gpcHonored || (adNetworks.length > 0 && adNetworks.every((id) => overrides[id] == 0));
     const chosenCategories = {};
     const allowed = {};
     const denied = {};
-    const granted = new Set();
     const consentMode = {};
     for (const c of categories) {
-      const on = claim ? chosen[c.id] == 1 : regime != 'opt_in';
-      chosenCategories[c.id] = c.required || (on && !dntHonored);
-      if (chosenCategories[c.id]) c.gcm.forEach((key) => granted.add(key));
+      chosenCategories[c.id] = c.required || ((claim ? chosen[c.id] == 1 : regime != 'opt_in') && !dntHonored);
     }
     KINDS.forEach((kind) => { allowed[kind] = []; denied[kind] = []; });
     for (const t of trackers) {
@@ -89,12 +82,13 @@
       (on ? allowed : denied)[t.kind].push(t.id);
     }
     GCM.forEach((key) => {
-      consentMode[key] = granted.has(key) && !(noSale && key.startsWith('ad_')) ? 'granted' : 'denied';
+      const granted = categories.some((c) => chosenCategories[c.id] && c.gcm.includes(key));
+      consentMode[key] = granted && !(noSale && key.startsWith('ad_')) ? 'granted' : 'denied';
     });
     return {
       site: cfg.site,
       regime: regime,
-      policy: { version: cfg.policy.version, url: cfg.policy.url },
+      policy: cfg.policy,
       token_status: read.status,
       banner_required: !claim,
       consent: claim && { id: claim.i, choices: chosenCategories, trackers: overrides },
@@ -103,7 +97,7 @@
       denied: denied,
       google_consent_mode: consentMode,
       signals: {
-        dnt: { present: dnt, honored: dntHonored, policy_version: cfg.policy.version, note: cfg.policy.dntNotice },
+        dnt: { present: dnt, honored: dntHonored, policy_version: cfg.policy.version, note: cfg.policy.note },
         gpc: { present: gpc, honored: gpcHonored },
       },
     };
@@ -111,14 +105,14 @@
 
   /** A tracker id, a tracker kind or a category id. */
   function allows(name) {
-    const d = state;
-    if (KINDS.includes(name)) return d.allowed[name].length > 0;
-    return !!d.categories[name] || trackerAllowed(name);
+    return KINDS.includes(name) ? state.allowed[name].length > 0 : !!state.categories[name] || trackerAllowed(name);
   }
 
+
   function trackerAllowed(id) {
-    return KINDS.some((kind) => state.allowed[kind].includes(id));
+    return Object.values(state.allowed).flat().includes(id);
   }
+
 
   function apply(decision) {
     state = api.decision = decision;
@@ -126,7 +120,7 @@
     dataLayer.push({ event: 'consent_update', consent: decision.google_consent_mode });
     sweepCookies();
     gate();
-    if (!decision.banner_required) settle(decision);
+    if (!decision.banner_required || regime != 'opt_in') settle(decision); /* opt_out, notice: it applies now */
     listeners.forEach((fn) => fn(decision));
   }
 
@@ -153,27 +147,29 @@
     return tracker ? trackerAllowed(tracker) : !!state.categories[el.dataset.consentCategory];
   }
 
+
   function activate(el, done) {
+    const src = el.dataset.consentSrc;
     el.setAttribute('data-consent-done', '');
     if (el.tagName != 'SCRIPT') {
-      const src = el.dataset.consentSrc;
       if (src) el.src = src;
       return done();
     }
     const script = doc.createElement('script');
-    for (const a of el.attributes) if (a.name != 'type') script.setAttribute(a.name, a.value);
-    if (el.dataset.consentType) script.type = el.dataset.consentType;
-    if (el.dataset.consentSrc) script.src = el.dataset.consentSrc;
+    for (const a of el.attributes) script.setAttribute(a.name, a.value);
+    script.type = el.dataset.consentType || '';
+    if (src) script.src = src;
     script.nonce = el.nonce || nonce;
     script.text = el.text;
-    const external = script.hasAttribute('src');
-    if (external) {
+    if (script.src) {
       script.async = false;
       script.onload = script.onerror = done;
     }
     el.replaceWith(script);
-    if (!external) done();
+    if (!script.src) done();
   }
+
+
 
   /** Delete the cookies of every denied tracker that this page can reach. */
   function sweepCookies() {
@@ -181,17 +177,16 @@
     for (const t of trackers) {
       if (trackerAllowed(t.id)) continue;
       for (const pattern of t.cookies) {
-        const wild = pattern.endsWith('*');
-        const stem = wild ? pattern.slice(0, -1) : pattern;
-        names.forEach((name) => { if (wild ? name.startsWith(stem) : name == stem) expire(name); });
+        const stem = pattern.replace(/\*$/, '');
+        names.forEach((name) => { if (name == pattern || (stem != pattern && name.startsWith(stem))) expire(name); });
       }
     }
   }
 
+  /** Host-only and for every parent domain: the page cannot tell where a cookie was set. */
   function expire(name, domain) {
     const labels = location.hostname.split('.');
-    writeCookie(name, '', 0, domain);
-    for (let i = 0; i < labels.length - 1; i++) writeCookie(name, '', 0, labels.slice(i).join('.'));
+    [domain, ...labels.map((_, i) => labels.slice(i).join('.'))].forEach((at) => writeCookie(name, '', 0, at));
   }
 
   function writeCookie(name, value, maxAge, domain) {
@@ -202,16 +197,18 @@
   /* -- talking to the service ------------------------------------------------------------- */
 
   function request(method, body) {
-    const token = readToken();
-    const headers = { 'Content-Type': 'application/json' };
-    if (token) headers['X-Consent-Token'] = token;
-    return fetch(url('consent'), { method: method, headers: headers, body: body && JSON.stringify(body) })
-      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)));
+    return fetch(url('consent'), {
+      method: method,
+      headers: { 'Content-Type': 'application/json', 'X-Consent-Token': readToken() },
+      body: body && JSON.stringify(body),
+    }).then((r) => (r.ok ? r.json() : Promise.reject(r.status)));
   }
+
 
   /** Record the choice; if the service cannot be reached, still honor it for this page. */
   function save(action, choices, overrides) {
-    const body = { site: cfg.site, choices: choices, trackers: overrides || {}, action: action, lang: cfg.lang };
+    const body = { site: cfg.site, choices: choices, trackers: overrides, action: action, lang: cfg.lang };
+
     return request('POST', body).then(
       (answer) => {
         writeCookie(cfg.cookie.name, answer.token, cfg.cookie.maxAge, cfg.cookie.domain);
@@ -247,7 +244,7 @@
 
   /* -- video ads ---------------------------------------------------------------------------- */
 
-  const MACRO = /(?:\[|%5B)(GDPRCONSENT|LIMITADTRACKING|REGULATIONS|GDPR)(?:\]|%5D)/gi;
+  const MACRO = /(?:\[|%5b)(gdprconsent|limitadtracking|regulations|gdpr)(?:]|%5d)/gi;
 
   /** The ad tag with the IAB privacy macros and parameters filled, or null: no ad request. */
   function vastUrl(tag) {
@@ -260,35 +257,32 @@
     const npa = +(state.google_consent_mode.ad_personalization == 'denied');
     const values = { gdpr: gdpr, gdprconsent: '', limitadtracking: npa, regulations: { opt_in: 'gdpr', opt_out: 'ccpa' }[regime] || '' };
     /* Only our parameters change: every other byte of the tag stays (players fill their own macros). */
-    const [head, fragment] = split(tag.replace(MACRO, (m, name) => values[name.toLowerCase()]), '#');
-    const [path, query] = split(head, '?');
-    const params = query.split('&').filter((p) => p && !/^(gdpr|gdpr_consent|npa|us_privacy)$/.test(decoded(p.split('=')[0])));
-    params.push('gdpr=' + gdpr);
-    if (gdpr) params.push('gdpr_consent=');
-    if (npa) params.push('npa=1');
-    if (regime == 'opt_out') params.push('us_privacy=1Y' + (state.allowed.ad_network.length ? 'N' : 'Y') + 'N');
+    const [, path, query, fragment] = tag.replace(MACRO, (m, name) => values[name.toLowerCase()])
+      .match(/([^?#]*)\??([^#]*)#?(.*)/);
+    const ours = { gdpr: gdpr };
+    if (gdpr) ours.gdpr_consent = '';
+    if (npa) ours.npa = 1;
+    if (regime == 'opt_out') ours.us_privacy = '1Y' + (state.allowed.ad_network.length ? 'N' : 'Y') + 'N';
+    /* Ours replace the tag's own in place (once; those that do not apply go), the rest follow. */
+    const params = query.split('&').filter(Boolean).flatMap((p) => {
+      const name = p.split('=')[0];
+      if (!/^(gdpr|gdpr_consent|npa|us_privacy)$/.test(name)) return [p];
+      const value = ours[name];
+      delete ours[name];
+      return value == null ? [] : [name + '=' + value];
+    });
+    for (const name in ours) params.push(name + '=' + ours[name]);
     return path + '?' + params.join('&') + (fragment ? '#' + fragment : '');
   }
 
-  function split(text, mark) {
-    const at = text.indexOf(mark);
-    return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
-  }
 
-  function decoded(name) {
-    try {
-      return decodeURIComponent(name);
-    } catch (e) {
-      return name;
-    }
-  }
 
   /* -- the banner ---------------------------------------------------------------------- */
 
   function h(tag, attrs, ...children) {
     const el = doc.createElement(tag);
     for (const name in attrs) el.setAttribute(name, attrs[name]);
-    el.append(...children.flat().filter((child) => child != null && child !== false));
+    el.append(...children.flat().filter(Boolean));
     return el;
   }
 
@@ -302,58 +296,60 @@
     let root, bar, dialog, opener;
     const toggles = {};
     const notices = () => [
-      dnt && !dntHonored && h('p', { class: 'note' }, cfg.policy.dntNotice),
+      dnt && !dntHonored && h('p', { class: 'note' }, cfg.policy.note),
+
       gpcHonored && h('p', { class: 'note' }, T.gpc_notice),
     ];
     const choicesButtons = () => [
-      button(T.accept_all, 'main', () => api.acceptAll()),
-      button(T.reject_all, 'main', () => api.rejectAll()),
+      button(T.accept_all, 'main', api.acceptAll),
+      button(T.reject_all, 'main', api.rejectAll),
     ];
-    /* opt_in asks first; opt_out and notice inform, and opt_out offers "Do not sell or share". */
-    const firstButtons = () => (regime == 'opt_in' ? choicesButtons() : [
-      button(T.ok, 'main', () => api.acceptAll()),
-      regime == 'opt_out' && button(T.do_not_sell, 'main', () => api.doNotSell()),
-    ]);
 
     function tracker(t) {
-      const detail = (label, list) => list.length > 0 && h('div', {}, label + ': ' + list.join(', '));
-      return h('li', {}, h('b', {}, t.name), ' · ' + (T['kind_' + t.kind] || t.kind),
-        detail(T.hosts, t.hosts), detail(T.cookies, t.cookies));
+      const detail = (label, list) => list[0] && h('div', {}, label + ': ' + list.join(', '));
+      return h('li', {}, h('b', {}, t.name), ' · ' + T['kind_' + t.kind], detail(T.hosts, t.hosts), detail(T.cookies, t.cookies));
     }
 
     function category(c) {
       const id = 'c-' + c.id;
-      const input = h('input', { type: 'checkbox', role: 'switch', id: id, 'aria-describedby': id + '-d' });
+      const input = h('input', { type: 'checkbox', role: 'switch', id: id, 'aria-describedby': id + 'd' });
+      const covered = trackers.filter((t) => t.category == c.id);
       input.disabled = c.required;
       toggles[c.id] = input;
-      const covered = trackers.filter((t) => t.category == c.id);
       return h('div', { class: 'cat' },
-        h('div', { class: 'row' }, h('label', { for: id }, c.label),
-          c.required && h('span', { class: 'on' }, T.always_on), input),
-        h('p', { id: id + '-d', class: 'desc' }, c.description),
-        covered.length > 0 && h('details', {}, h('summary', {}, T.trackers + ' (' + covered.length + ')'),
+        h('div', { class: 'row' }, h('label', { for: id }, c.label), c.required && h('span', { class: 'on' }, T.always_on), input),
+        h('p', { id: id + 'd', class: 'desc' }, c.description),
+        covered[0] && h('details', {}, h('summary', {}, T.trackers + ' (' + covered.length + ')'),
           h('ul', {}, covered.map(tracker))));
     }
 
     function build() {
       const host = h('consent-banner', {});
-      root = host.attachShadow({ mode: 'open' });
       const sheet = new CSSStyleSheet(); /* constructed: allowed by a strict style-src */
+      const close = button('×', 'x', () => dialog.close());
+      root = host.attachShadow({ mode: 'open' });
       sheet.replaceSync(css);
       root.adoptedStyleSheets = [sheet];
-      const policy = h('a', { href: cfg.policy.url, target: '_blank', rel: 'noopener' }, T.policy_link);
-      bar = h('div', { class: 'bar', role: 'dialog', 'aria-labelledby': 't1', 'aria-describedby': 'b1', tabindex: '-1' },
-        h('div', { class: 'text' }, h('h2', { id: 't1' }, T.title), h('p', { id: 'b1' }, T.body, ' ', policy), notices()),
-        h('div', { class: 'buttons' }, firstButtons(), button(T.customize, 'alt', () => open(true))));
-      const close = button('×', 'x', () => close2());
       close.setAttribute('aria-label', T.close);
-      dialog = h('div', { class: 'dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 't2', tabindex: '-1' },
+      /* opt_in asks first; opt_out and notice inform, and opt_out offers "Do not sell or share". */
+      bar = h('div', { class: 'bar', role: 'dialog', 'aria-labelledby': 't1', 'aria-describedby': 'b1', tabindex: -1 },
+        h('div', { class: 'wide' }, h('h2', { id: 't1' }, T.title),
+          h('p', { id: 'b1' }, T.body, ' ', h('a', { href: cfg.policy.url, target: '_blank' }, T.policy_link)),
+          notices()),
+        h('div', { class: 'buttons' },
+          regime == 'opt_in' ? choicesButtons() : button(T.ok, 'main', api.acceptAll),
+          regime == 'opt_out' && button(T.do_not_sell, 'main wide', api.doNotSell),
+          button(T.customize, 'alt', () => open(true))));
+      /* A modal <dialog>: the browser keeps focus inside and closes it on Esc. */
+      dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 't2', tabindex: -1 },
         h('div', { class: 'head' }, h('h2', { id: 't2' }, T.title), close),
         h('div', { class: 'body' }, notices(), categories.map(category)),
         h('div', { class: 'buttons' }, choicesButtons(), button(T.save, 'alt', saveToggles)));
-      const layer2 = h('div', { class: 'back', hidden: '' }, dialog);
-      root.append(h('div', { class: 'w', lang: cfg.lang }, bar, layer2));
-      root.addEventListener('keydown', keydown);
+      dialog.addEventListener('close', back);
+      /* Tab past the end would leave the page for the browser's own controls: wrap around. */
+      dialog.addEventListener('focusout', (e) => e.relatedTarget || dialog.focus());
+
+      root.append(h('div', { class: 'w', lang: cfg.lang }, bar, dialog));
       doc.body.append(host);
     }
 
@@ -363,29 +359,13 @@
       save('custom', choices, overridesKept());
     }
 
-    function keydown(e) {
-      if (dialog.parentNode.hidden) return;
-      if (e.key == 'Escape') { e.preventDefault(); close2(); }
-      if (e.key != 'Tab') return;
-      const focusable = [...dialog.querySelectorAll('button,input:not(:disabled),summary,a')]
-        .filter((el) => el.offsetParent);
-      const first = focusable[0];
-      const last = focusable[focusable.length - 1];
-      const active = root.activeElement;
-      if (e.shiftKey ? active == first || active == dialog : active == last) {
-        e.preventDefault();
-        (e.shiftKey ? last : first).focus();
-      }
-    }
-
     /** Show the first layer, or with `details` the preferences dialog. */
     function open(details) {
       if (!root) build();
-      const active = doc.activeElement;
-      if (!opener && active && active != doc.body) opener = active;
+      opener = opener || doc.activeElement;
       for (const id in toggles) toggles[id].checked = state.categories[id];
       bar.hidden = details;
-      dialog.parentNode.hidden = !details;
+      details ? dialog.open || dialog.showModal() : dialog.close();
       (details ? dialog : bar).focus();
       if (!details && !open.shown) {
         open.shown = true;
@@ -393,8 +373,8 @@
       }
     }
 
-    /** Esc or ×: back to the first layer while no choice is recorded, else away. */
-    function close2() {
+    /** Esc or × closed the dialog: back to the first layer while no choice is recorded, else away. */
+    function back() {
       if (state.banner_required) open(false);
       else close();
     }
@@ -402,9 +382,10 @@
     function close() {
       if (!root) return;
       bar.hidden = true;
-      dialog.parentNode.hidden = true;
-      if (opener && opener.isConnected) opener.focus();
+      dialog.close();
+      if (opener) opener.focus();
       opener = null;
+
     }
 
     return { open: open, close: close };

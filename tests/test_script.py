@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +15,11 @@ from flask.testing import FlaskClient
 
 from banner.core.bundle import build_bundle
 from banner.core.minify import minify_css, minify_js
+from banner.core.regimes import Regime
 from banner.store.consents import day_of
 from banner.web.context import services
+from banner.web.script import EXTENSION
+from tests.conftest import make_app
 
 BUDGET = 6 * 1024
 
@@ -102,6 +106,77 @@ def test_whole_response_fits_the_weight_budget(client: FlaskClient, lang: str) -
     assert len(zipped.data) == size
 
 
+def test_every_variant_fits_the_weight_budget(app: Flask) -> None:
+    bundles = app.extensions[EXTENSION]
+    assert set(bundles) == {("demo", lang, regime) for lang in ("en", "fr") for regime in Regime}
+    sizes = {key: len(gzip.compress(bundle.body, compresslevel=9)) for key, bundle in bundles.items()}
+    over = {key: size for key, size in sizes.items() if size > BUDGET}
+    assert over == {}, f"over {BUDGET} bytes gzipped: {over}"
+
+
+# -- regimes: one bundle per (site, language, regime), picked by the trusted country header ----
+
+
+@pytest.fixture()
+def geo(environ: dict[str, str], config_copy: Path) -> FlaskClient:
+    config_copy.write_text(config_copy.read_text().replace('country_header = ""', 'country_header = "X-Country"'))
+    return make_app({**environ, "BANNER_CONFIG": str(config_copy)}).test_client()
+
+
+@pytest.mark.parametrize(
+    ("country", "regime", "body_starts"),
+    [
+        ("FR", "opt_in", "We use cookies, web beacons and video-ad tags. Some are needed"),
+        ("ch", "opt_in", "We use cookies, web beacons and video-ad tags. Some are needed"),
+        (
+            "US",
+            "opt_out",
+            "We use cookies, web beacons and video-ad tags to run the site, measure audiences and show ads, some",
+        ),
+        (
+            "JP",
+            "notice",
+            "We use cookies, web beacons and video-ad tags to run the site, measure audiences and show ads. You",
+        ),
+        ("XX", "opt_in", "We use cookies, web beacons and video-ad tags. Some are needed"),
+        ("not a country", "opt_in", "We use cookies, web beacons and video-ad tags. Some are needed"),
+        (None, "opt_in", "We use cookies, web beacons and video-ad tags. Some are needed"),
+    ],
+)
+def test_regime_follows_the_country_header(
+    geo: FlaskClient, country: str | None, regime: str, body_starts: str
+) -> None:
+    headers = {"X-Country": country} if country is not None else {}
+    response = geo.get("/banner.js?site=demo", headers=headers)
+    assert response.status_code == 200
+    config = _config_of(response.data)
+    assert config["regime"] == regime
+    assert config["texts"]["body"].startswith(body_starts)
+    assert ("do_not_sell" in config["texts"]) is (regime == "opt_out")
+    assert ("ok" in config["texts"]) is (regime != "opt_in")
+    assert "X-Country" in response.vary
+    assert {"Accept-Encoding", "Accept-Language"} <= set(response.vary)
+
+
+def test_each_regime_has_its_own_etag(geo: FlaskClient) -> None:
+    etags = {
+        country: geo.get("/banner.js?site=demo", headers={"X-Country": country}).headers["ETag"]
+        for country in ("DE", "US", "BR")
+    }
+    assert len(set(etags.values())) == 3
+    again = geo.get("/banner.js?site=demo", headers={"X-Country": "DE", "If-None-Match": etags["DE"]})
+    assert again.status_code == 304
+    moved = geo.get("/banner.js?site=demo", headers={"X-Country": "US", "If-None-Match": etags["DE"]})
+    assert moved.status_code == 200
+    assert _config_of(moved.data)["regime"] == "opt_out"
+
+
+def test_country_header_is_ignored_and_not_in_vary_unless_configured(client: FlaskClient) -> None:
+    response = client.get("/banner.js?site=demo", headers={"X-Country": "US", "CF-IPCountry": "US"})
+    assert _config_of(response.data)["regime"] == "opt_in"
+    assert "X-Country" not in response.vary and "CF-IPCountry" not in response.vary
+
+
 def test_no_eval_and_no_inline_handlers(client: FlaskClient) -> None:
     text = client.get("/banner.js?site=demo").get_data(as_text=True)
     assert "eval(" not in text
@@ -124,6 +199,24 @@ def services_of(app: Flask) -> Any:
         return services()
 
 
+def test_minifier_merges_declarations_and_shortens_literals() -> None:
+    source = """
+    const first = 1;
+    let second = [true, false];
+    for (let i = 0; i < 2; i++) second.push(i);
+    const [head, tail] = second;
+    const f = (x) => x + head + tail + first;
+    """
+    out = minify_js(source)
+    first_statement, loop, last_statement = out.split(";", 2)[0], out.split(";")[1], out.split(";")[-2]
+    assert first_statement.startswith("let ") and first_statement.count("let") == 1 and "," in first_statement
+    assert loop.startswith("for(let ")
+    assert last_statement.startswith("let[") and last_statement.count("let") == 1
+    assert "[!0,!1]" in out
+    assert re.search(r"=\w+=>", out)  # (x) => ... lost its parentheses
+    assert "head" not in out and "tail" not in out
+
+
 def test_minifier_keeps_literals_and_shortens_locals() -> None:
     source = """
     // a comment
@@ -134,7 +227,7 @@ def test_minifier_keeps_literals_and_shortens_locals() -> None:
     let a = 1; a = a - -1;
     """
     out = minify_js(source)
-    assert "'keep  /* this */ string'" in out
+    assert '"keep  /* this */ string"' in out
     assert "/a\\/b[/]+/g" in out
     assert "comment" not in out and "block" not in out
     assert "longName:" in out

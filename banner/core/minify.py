@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import string
 from collections import Counter
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -26,11 +25,55 @@ _REGEX_KEYWORDS = {"return", "typeof", "case", "do", "else", "in", "of", "void",
 _KEEP_APART = {("+", "+"), ("-", "-"), ("/", "/")}
 _DECLARE = {"const", "let", "var"}
 _RESERVED = {
-    "as", "do", "if", "in", "of", "for", "let", "new", "try", "var", "case", "else", "enum", "null",
-    "this", "true", "void", "with", "break", "catch", "class", "const", "false", "super", "throw",
-    "while", "yield", "async", "await", "delete", "export", "import", "return", "static", "switch",
-    "typeof", "default", "extends", "finally", "package", "private", "continue", "debugger",
-    "function", "arguments", "undefined", "NaN", "Infinity", "eval",
+    "as",
+    "do",
+    "if",
+    "in",
+    "of",
+    "for",
+    "let",
+    "new",
+    "try",
+    "var",
+    "case",
+    "else",
+    "enum",
+    "null",
+    "this",
+    "true",
+    "void",
+    "with",
+    "break",
+    "catch",
+    "class",
+    "const",
+    "false",
+    "super",
+    "throw",
+    "while",
+    "yield",
+    "async",
+    "await",
+    "delete",
+    "export",
+    "import",
+    "return",
+    "static",
+    "switch",
+    "typeof",
+    "default",
+    "extends",
+    "finally",
+    "package",
+    "private",
+    "continue",
+    "debugger",
+    "function",
+    "arguments",
+    "undefined",
+    "NaN",
+    "Infinity",
+    "eval",
 }
 
 
@@ -251,20 +294,29 @@ def _at(tokens: list[Token], i: int) -> str:
     return tokens[i].text if 0 <= i < len(tokens) else ""
 
 
+#: Short names are drawn in the order of English letter frequency: gzip codes common letters cheaply.
+_LETTERS = "etaoinsrhldcumfpgwybvkxjqzETAOINSRHLDCUMFPGWYBVKXJQZ"
+
+
 def _short_names() -> Iterator[str]:
-    letters = string.ascii_letters
+    letters = _LETTERS
     for size in itertools.count(1):
         for combo in itertools.product(letters, repeat=size):
             yield "".join(combo)
 
 
 def shorten_literals(tokens: list[Token]) -> list[Token]:
-    """``true`` and ``false`` as ``!0`` and ``!1`` (not as property names or object keys)."""
+    """``true`` and ``false`` as ``!0`` and ``!1`` (not as property names or object keys); strings
+    in double quotes, as in the inlined JSON, so that gzip finds more repeats."""
     short = {"true": "!0", "false": "!1"}
-    return [
-        t._replace(kind="punct", text=short[t.text]) if t.kind == "word" and t.text in short and not _is_property(tokens, i) else t
-        for i, t in enumerate(tokens)
-    ]
+    out = []
+    for i, t in enumerate(tokens):
+        if t.kind == "word" and t.text in short and not _is_property(tokens, i):
+            t = t._replace(kind="punct", text=short[t.text])
+        elif t.kind == "literal" and t.text[0] == "'" and '"' not in t.text and "\\" not in t.text:
+            t = t._replace(text='"' + t.text[1:-1] + '"')
+        out.append(t)
+    return out
 
 
 def merge_declarations(tokens: list[Token]) -> list[Token]:
@@ -295,7 +347,7 @@ def merge_declarations(tokens: list[Token]) -> list[Token]:
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _CSS_SPACE = re.compile(r"\s+")
-_CSS_PUNCT = re.compile(r"\s*([{};,>])\s*")
+_CSS_PUNCT = re.compile(r"\s*([{};,>!]|(?<=\()[\w-]+:)\s*")
 _CSS_COLON = re.compile(r"([{;])([\w-]+)\s*:\s*")
 
 

@@ -22,8 +22,8 @@ _LAYOUT_ONLY = {"optout_body", "notice_body", "ok", "do_not_sell", "dnt_notice"}
 
 def pick_language(site: Site, requested: str | None, accept_language: str = "") -> str:
     """``lang`` parameter, else the first ``Accept-Language`` match, else the site default."""
-    if requested in site.languages:
-        return requested  # type: ignore[return-value]
+    if requested is not None and requested in site.languages:
+        return requested
     for part in accept_language.split(","):
         tag = part.split(";")[0].strip()
         for candidate in (tag, tag.split("-")[0].lower()):
@@ -55,7 +55,7 @@ def client_config(config: Config, site: Site, lang: str, regime: Regime | None =
             "url": policy.url,
             "honorDnt": policy.honor_dnt,
             "honorGpc": policy.honor_gpc,
-            "dntNotice": config.texts[lang].get("dnt_notice") or policy.dnt_notice,
+            "note": config.texts[lang].get("dnt_notice") or policy.dnt_notice,
         },
         "texts": layout_texts(config.texts[lang], regime),
         "categories": [
@@ -78,6 +78,16 @@ def layout_texts(texts: Mapping[str, str], regime: Regime) -> dict[str, str]:
     kept["body"] = texts[_BODY[regime]]
     kept.update({name: texts[name] for name in _LAYOUT_BUTTONS[regime]})
     return kept
+
+
+def banner_versions(config: Config) -> dict[tuple[str, str, Regime], str]:
+    """The version hash of every banner variant, by (site, language, regime)."""
+    return {
+        (site.id, lang, regime): banner_version(client_config(config, site, lang, regime))
+        for site in config.sites.values()
+        for lang in site.languages
+        for regime in Regime
+    }
 
 
 def banner_version(client: Mapping[str, Any]) -> str:

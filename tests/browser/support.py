@@ -14,8 +14,21 @@ DIALOG = "consent-banner .dialog"
 #: Stand-in trackers that run as scripts, in document order on the demo page.
 SCRIPT_TRACKERS = ["ga4", "prefs", "doubleclick", "inline_ad", "xandr", "ima", "social_buttons"]
 NON_ESSENTIAL_COOKIES = {
-    "_ga", "_ga_DEMO", "prefs", "player_volume", "IDE", "test_cookie", "__gads", "uuid2", "anj",
-    "__gpi", "_fbp", "__qca", "personalization_id", "VISITOR_INFO1_LIVE", "YSC",
+    "_ga",
+    "_ga_DEMO",
+    "prefs",
+    "player_volume",
+    "IDE",
+    "test_cookie",
+    "__gads",
+    "uuid2",
+    "anj",
+    "__gpi",
+    "_fbp",
+    "__qca",
+    "personalization_id",
+    "VISITOR_INFO1_LIVE",
+    "YSC",
 }
 
 FOCUSED = """() => {
@@ -49,13 +62,13 @@ def claim(context: Any) -> dict[str, Any]:
 
 def consent_entries(page: Any) -> list[list[Any]]:
     """The ``gtag('consent', ...)`` calls in dataLayer, as lists."""
-    return list(page.evaluate(
-        "() => dataLayer.filter((e) => e && e[0] === 'consent').map((e) => Array.from(e))"
-    ))
+    return list(page.evaluate("() => dataLayer.filter((e) => e && e[0] === 'consent').map((e) => Array.from(e))"))
 
 
 def wait_loaded(page: Any, names: list[str]) -> None:
     page.wait_for_function("(names) => names.every((n) => (window.demoLoaded || []).includes(n))", arg=names)
+
+
 @dataclass(frozen=True)
 class Live:
     port: int

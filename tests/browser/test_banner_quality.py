@@ -92,9 +92,14 @@ def test_consent_mode_entries(page: Any, live: Live) -> None:
     first = page.evaluate("() => Array.from(dataLayer[0])")
     assert first[:2] == ["consent", "default"]
     assert first[2] == {
-        "ad_storage": "denied", "analytics_storage": "denied", "ad_user_data": "denied",
-        "ad_personalization": "denied", "functionality_storage": "denied",
-        "personalization_storage": "denied", "security_storage": "granted", "wait_for_update": 500,
+        "ad_storage": "denied",
+        "analytics_storage": "denied",
+        "ad_user_data": "denied",
+        "ad_personalization": "denied",
+        "functionality_storage": "denied",
+        "personalization_storage": "denied",
+        "security_storage": "granted",
+        "wait_for_update": 500,
     }
     page.locator(BAR).get_by_role("button", name="Accept all").click()
     wait_loaded(page, SCRIPT_TRACKERS)
@@ -123,7 +128,9 @@ def test_dnt_and_gpc_notices_and_gpc_denies_ad_networks(context: Any, live: Live
     assert decision["google_consent_mode"]["ad_storage"] == "denied"
     assert decision["google_consent_mode"]["analytics_storage"] == "granted"
     assert decision["signals"]["dnt"] == {
-        "present": True, "honored": False, "policy_version": "2015-02-01",
+        "present": True,
+        "honored": False,
+        "policy_version": "2015-02-01",
         "note": decision["signals"]["dnt"]["note"],
     }
 
