@@ -35,8 +35,21 @@ class RestartableRedis:
 
     def start(self) -> None:
         args = [
-            str(servers.REDIS_SERVER), "--port", "0", "--unixsocket", str(self.socket), "--dir", str(self.workdir),
-            "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction",
+            str(servers.REDIS_SERVER),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket),
+            "--dir",
+            str(self.workdir),
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--maxmemory-policy",
+            "noeviction",
         ]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis(unix_socket_path=str(self.socket))

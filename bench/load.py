@@ -125,9 +125,7 @@ async def _client(
     host: str, port: int, request: bytes, expect: int, seconds: float, connections: int
 ) -> tuple[list[float], int]:
     deadline = time.perf_counter() + seconds
-    results = await asyncio.gather(
-        *(_connection(host, port, request, expect, deadline) for _ in range(connections))
-    )
+    results = await asyncio.gather(*(_connection(host, port, request, expect, deadline) for _ in range(connections)))
     return [x for lat, _ in results for x in lat], sum(bad for _, bad in results)
 
 

@@ -80,8 +80,11 @@ def report(redis_url: str, base: str, n: int = 1500) -> None:
         ("consent event (stream entry)", f"{per_log_entry:.0f} B"),
         ("DNT log entry (stream entry)", f"{per_dnt_entry:.0f} B"),
         ("all of one consent", f"{per_consent:.0f} B  ->  {per_consent:.0f} MB per million consents"),
-        ("site-day counters (hash)", f"{day_first} B, {fields_first} fields after {n} consents; "
-                                     f"{day_second} B, {client.hlen(day_key)} fields after {2 * n}"),
+        (
+            "site-day counters (hash)",
+            f"{day_first} B, {fields_first} fields after {n} consents; "
+            f"{day_second} B, {client.hlen(day_key)} fields after {2 * n}",
+        ),
     ]
     for label, value in rows:
         print(f"  {label:<32}{value}")

@@ -31,8 +31,7 @@ from load import Result, Target
 BASELINE = "baseline"
 ORIGIN = "http://127.0.0.1:5000"  # one of the shipped demo site's origins
 USER_AGENT = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/124.0 Safari/537.36"
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 )
 CONSENT_BODY = b'{"site":"demo","choices":{"analytics":true,"preferences":true},"action":"custom"}'
 EVENT_BODY = b'{"site":"demo","type":"shown"}'
@@ -44,18 +43,23 @@ def main() -> None:
     args = _arguments()
     with tempfile.TemporaryDirectory(prefix="banner-bench-") as tmp:
         workdir = Path(tmp)
-        with servers.redis_server(workdir) as redis_url, servers.gunicorn_app(
-            redis_url, args.workers, args.threads, workdir
-        ) as base:
+        with (
+            servers.redis_server(workdir) as redis_url,
+            servers.gunicorn_app(redis_url, args.workers, args.threads, workdir) as base,
+        ):
             targets, notes = _targets(base)
-            print(f"load: {load.describe()}, {args.connections} connections; gunicorn gthread "
-                  f"{args.workers} workers x {args.threads} threads; {multiprocessing.cpu_count()} cores; "
-                  f"{args.rounds} rounds x {args.seconds} s per endpoint\n")
+            print(
+                f"load: {load.describe()}, {args.connections} connections; gunicorn gthread "
+                f"{args.workers} workers x {args.threads} threads; {multiprocessing.cpu_count()} cores; "
+                f"{args.rounds} rounds x {args.seconds} s per endpoint\n"
+            )
             load_before = os.getloadavg()[0]
             results = _measure(base, targets, args)
             _print_table(targets, results)
-            print(f"\nload average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}"
-                  " - other work on the machine shows up as noise in every row")
+            print(
+                f"\nload average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}"
+                " - other work on the machine shows up as noise in every row"
+            )
             for note in notes:
                 print(note)
             if not args.skip_memory:
@@ -84,8 +88,9 @@ def _targets(base: str) -> tuple[list[Target], list[str]]:
     targets = [
         Target(BASELINE, "GET", "/_bench/baseline", {"User-Agent": USER_AGENT}),
         Target("decision", "GET", "/api/v1/decision?site=demo", {**api, "X-Consent-Token": token}),
-        Target("consent write", "POST", "/api/v1/consent", {**api, "Content-Type": "application/json"},
-               CONSENT_BODY, 201),
+        Target(
+            "consent write", "POST", "/api/v1/consent", {**api, "Content-Type": "application/json"}, CONSENT_BODY, 201
+        ),
         Target("events", "POST", "/api/v1/events", {**api, "Content-Type": "text/plain"}, EVENT_BODY, 204),
     ]
     script = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
@@ -113,9 +118,7 @@ def _consent_token(base: str, headers: dict[str, str]) -> str:
 
 def _probe(base: str, target: Target) -> tuple[int, str | None]:
     """One request of that shape: its status (checked before measuring) and ETag."""
-    request = urllib.request.Request(
-        base + target.path, target.body or None, target.headers, method=target.method
-    )
+    request = urllib.request.Request(base + target.path, target.body or None, target.headers, method=target.method)
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, response.headers.get("ETag")
@@ -129,7 +132,7 @@ def _measure(base: str, targets: list[Target], args: argparse.Namespace) -> dict
         load.run(base, target, 1, args.connections)
     results: dict[str, list[Result]] = {t.name: [] for t in targets}
     for r in range(args.rounds):
-        order = targets[r % len(targets):] + targets[: r % len(targets)]
+        order = targets[r % len(targets) :] + targets[: r % len(targets)]
         for target in order:
             results[target.name].append(load.run(base, target, args.seconds, args.connections))
             time.sleep(0.2)

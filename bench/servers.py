@@ -35,9 +35,23 @@ def redis_server(workdir: Path) -> Iterator[str]:
     """A redis-server on a unix socket, configured as production should be (AOF, noeviction)."""
     sock = workdir / "redis.sock"
     args = [
-        str(REDIS_SERVER), "--port", "0", "--unixsocket", str(sock), "--dir", str(workdir),
-        "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
-        "--maxmemory-policy", "noeviction", "--daemonize", "no",
+        str(REDIS_SERVER),
+        "--port",
+        "0",
+        "--unixsocket",
+        str(sock),
+        "--dir",
+        str(workdir),
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--maxmemory-policy",
+        "noeviction",
+        "--daemonize",
+        "no",
     ]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
@@ -83,8 +97,14 @@ def gunicorn_app(redis_url: str, workers: int, threads: int, workdir: Path) -> I
     }
     env.pop("REDIS_CLUSTER", None)
     args = [
-        sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
-        "--chdir", str(ROOT), "bench.wsgi:create_bench_app()",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+        "--chdir",
+        str(ROOT),
+        "bench.wsgi:create_bench_app()",
     ]
     log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -54,9 +54,23 @@ def _free(port: int) -> bool:
 def _start_node(port: int, directory: Path) -> subprocess.Popen[bytes]:
     directory.mkdir()
     args = [
-        str(BIN / "redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
-        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000",
-        "--save", "", "--appendonly", "no",
+        str(BIN / "redis-server"),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(directory),
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        "nodes.conf",
+        "--cluster-node-timeout",
+        "5000",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
     ]
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -96,7 +110,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[int]]:
         nodes = [f"127.0.0.1:{p}" for p in ports]
         subprocess.run(
             [str(BIN / "redis-cli"), "--cluster", "create", *nodes, "--cluster-replicas", "0", "--cluster-yes"],
-            check=True, capture_output=True, timeout=60,
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
         for port in ports:
             _wait(lambda p=port: b"cluster_state:ok" in _ask(p, "CLUSTER", "INFO"), f"cluster state ok on {port}")
@@ -167,8 +183,9 @@ def test_counters_flush_and_dashboard_reads_on_a_cluster(cluster_app: Flask, cap
         response = client.post("/api/v1/consent", json={"site": "demo", "action": action}, headers=HEADERS)
         assert response.status_code == 201
     for _ in range(3):
-        beacon = client.post("/api/v1/events", data='{"site":"demo","type":"shown"}',
-                             headers={**HEADERS, "Content-Type": "text/plain"})
+        beacon = client.post(
+            "/api/v1/events", data='{"site":"demo","type":"shown"}', headers={**HEADERS, "Content-Type": "text/plain"}
+        )
         assert beacon.status_code == 204
     with cluster_app.app_context():
         svc = services()

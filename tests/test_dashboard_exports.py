@@ -37,10 +37,29 @@ def test_daily_csv_has_one_row_per_day_with_counts_and_rates(app: Flask, signed_
     assert [r["date"] for r in rows] == ["2025-02-28", "2025-03-01"]
     empty, day = rows
     assert (empty["consents"], empty["analytics_of_consents"]) == ("0", "")
-    assert {k: day[k] for k in ("views", "requests", "consents", "given", "accept_all", "custom", "reject_all",
-                                "dnt_consents", "withdrawals")} == {
-        "views": "4", "requests": "9", "consents": "2", "given": "2", "accept_all": "1", "custom": "1",
-        "reject_all": "0", "dnt_consents": "1", "withdrawals": "0",
+    assert {
+        k: day[k]
+        for k in (
+            "views",
+            "requests",
+            "consents",
+            "given",
+            "accept_all",
+            "custom",
+            "reject_all",
+            "dnt_consents",
+            "withdrawals",
+        )
+    } == {
+        "views": "4",
+        "requests": "9",
+        "consents": "2",
+        "given": "2",
+        "accept_all": "1",
+        "custom": "1",
+        "reject_all": "0",
+        "dnt_consents": "1",
+        "withdrawals": "0",
     }
     for category, expected in (("analytics", ("2", "1.0000", "0.5000")), ("social", ("1", "0.5000", "0.2500"))):
         assert tuple(day[f"{category}_{k}"] for k in ("grants", "of_consents", "of_views")) == expected
@@ -48,8 +67,11 @@ def test_daily_csv_has_one_row_per_day_with_counts_and_rates(app: Flask, signed_
 
 def test_jsonl_exports_each_record_touched_in_the_range_once(app: Flask, signed_in: FlaskClient) -> None:
     store = store_of(app)
-    for rec in (record("a", "accept_all", ("analytics",)), record("b", "reject_all", ()),
-                record("c", "custom", ("social",), gpc=True)):
+    for rec in (
+        record("a", "accept_all", ("analytics",)),
+        record("b", "reject_all", ()),
+        record("c", "custom", ("social",), gpc=True),
+    ):
         save(store, rec, "20250301")
     store.withdraw("demo", "b", "2025-03-01T11:00:00Z", "20250301")
     today = datetime.now(UTC).date().isoformat()

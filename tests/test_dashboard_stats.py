@@ -14,22 +14,40 @@ RANGE = "site=demo&from=2025-03-01&to=2025-03-02"
 def known(app: Flask) -> FlaskClient:
     """Two days: four human consents, one bot, one withdrawal, known views and requests."""
     store = store_of(app)
-    save(store, record("a", "accept_all", ("preferences", "analytics", "advertising", "beacons", "social"),
-                       region="FR", dnt=True), "20250301")
+    save(
+        store,
+        record(
+            "a", "accept_all", ("preferences", "analytics", "advertising", "beacons", "social"), region="FR", dnt=True
+        ),
+        "20250301",
+    )
     save(store, record("b", "reject_all", (), device="mobile", browser="Mobile Safari", os="iOS"), "20250301")
-    save(store, record("c", "custom", ("preferences", "analytics"), browser="Firefox", os="Linux",
-                       region="US", gpc=True), "20250301")
+    save(
+        store,
+        record("c", "custom", ("preferences", "analytics"), browser="Firefox", os="Linux", region="US", gpc=True),
+        "20250301",
+    )
     save(store, record("bot", "accept_all", ("analytics",), device="bot", browser="Googlebot"), "20250301")
-    save(store, record("d", "custom", ("advertising",), device="tablet", browser="Safari", os="iOS",
-                       region="FR", event="updated"), "20250302")
+    save(
+        store,
+        record(
+            "d", "custom", ("advertising",), device="tablet", browser="Safari", os="iOS", region="FR", event="updated"
+        ),
+        "20250302",
+    )
     store.withdraw("demo", "b", "2025-03-02T09:00:00Z", "20250302")
-    store.add_counts({
-        ("demo", "20250301", "views"): 8, ("demo", "20250301", "requests"): 20,
-        ("demo", "20250301", "requests:dnt"): 3, ("demo", "20250301", "requests:gpc"): 2,
-        ("demo", "20250301", "requests:bot"): 4,
-        ("demo", "20250302", "views"): 4, ("demo", "20250302", "requests"): 10,
-        ("demo", "20250302", "requests:dnt"): 1,
-    })
+    store.add_counts(
+        {
+            ("demo", "20250301", "views"): 8,
+            ("demo", "20250301", "requests"): 20,
+            ("demo", "20250301", "requests:dnt"): 3,
+            ("demo", "20250301", "requests:gpc"): 2,
+            ("demo", "20250301", "requests:bot"): 4,
+            ("demo", "20250302", "views"): 4,
+            ("demo", "20250302", "requests"): 10,
+            ("demo", "20250302", "requests:dnt"): 1,
+        }
+    )
     client = app.test_client()
     sign_in(client)
     return client
@@ -41,10 +59,18 @@ def test_totals_rates_and_choice_split(known: FlaskClient) -> None:
     body = response.get_json()
     assert (body["site"], body["from"], body["to"]) == ("demo", "2025-03-01", "2025-03-02")
     totals = body["totals"]
-    assert {k: totals[k] for k in ("views", "requests", "bot_requests", "consents", "given", "updated",
-                                   "withdrawals", "bot_consents")} == {
-        "views": 12, "requests": 30, "bot_requests": 4, "consents": 4, "given": 3, "updated": 1,
-        "withdrawals": 1, "bot_consents": 1,
+    assert {
+        k: totals[k]
+        for k in ("views", "requests", "bot_requests", "consents", "given", "updated", "withdrawals", "bot_consents")
+    } == {
+        "views": 12,
+        "requests": 30,
+        "bot_requests": 4,
+        "consents": 4,
+        "given": 3,
+        "updated": 1,
+        "withdrawals": 1,
+        "bot_consents": 1,
     }
     assert totals["actions"] == {
         "accept_all": {"count": 1, "rate": 0.25},
@@ -113,9 +139,17 @@ def test_overview_page_shows_the_same_numbers_and_charts(known: FlaskClient) -> 
 def test_dnt_log_pages_newest_first(app: Flask, known: FlaskClient) -> None:
     store = store_of(app)
     for i in range(3):
-        entry = {"time": f"2025-03-0{i + 1}T10:00:00Z", "site": "demo", "event": "consent_given", "honored": "false",
-                 "policy_version": "2015-02-01", "reason": "policy: DNT not honored", "consent_id": f"id{i}",
-                 "browser": "Firefox", "device": "desktop"}
+        entry = {
+            "time": f"2025-03-0{i + 1}T10:00:00Z",
+            "site": "demo",
+            "event": "consent_given",
+            "honored": "false",
+            "policy_version": "2015-02-01",
+            "reason": "policy: DNT not honored",
+            "consent_id": f"id{i}",
+            "browser": "Firefox",
+            "device": "desktop",
+        }
         rec = record(f"id{i}", "reject_all", (), dnt=True)
         store.save_consent(rec, {}, {"dnt": entry}, "20250301")
     first = known.get("/api/v1/dnt-log?site=demo&limit=2").get_json()
@@ -164,8 +198,15 @@ def test_a_year_is_accepted(known: FlaskClient) -> None:
     assert len(response.get_json()["days"]) == 366
 
 
-@pytest.mark.parametrize("path", ["/dashboard/?from=bad", "/dashboard/signals?to=2025-01-01&from=2025-02-01",
-                                  "/dashboard/signals?before=x", "/dashboard/export/daily.csv?site=nope"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/?from=bad",
+        "/dashboard/signals?to=2025-01-01&from=2025-02-01",
+        "/dashboard/signals?before=x",
+        "/dashboard/export/daily.csv?site=nope",
+    ],
+)
 def test_pages_explain_bad_queries(known: FlaskClient, path: str) -> None:
     response = known.get(path)
     assert response.status_code in (400, 404)

@@ -48,9 +48,21 @@ def test_the_stored_form_reads_back_as_the_same_record(client: FlaskClient, redi
 
 def test_records_in_the_long_form_still_read() -> None:
     long_form = ConsentRecord(
-        id="AAAAAAAAAAAAAAAA", site="demo", event="given", action="reject_all", given_at="2025-03-01T10:00:00.5Z",
-        expires_at="2026-03-26T10:00:00Z", policy_version="2015-02-01", banner_version="0123456789abcdef",
-        lang="fr", choices={"necessary": True}, trackers={}, signals={}, device="mobile", browser="Safari", os="iOS",
+        id="AAAAAAAAAAAAAAAA",
+        site="demo",
+        event="given",
+        action="reject_all",
+        given_at="2025-03-01T10:00:00.5Z",
+        expires_at="2026-03-26T10:00:00Z",
+        policy_version="2015-02-01",
+        banner_version="0123456789abcdef",
+        lang="fr",
+        choices={"necessary": True},
+        trackers={},
+        signals={},
+        device="mobile",
+        browser="Safari",
+        os="iOS",
     )
     assert load_record(json.dumps(long_form.to_json()), "demo") == long_form
     assert json.loads(dump_record(long_form))["t"] == "2025-03-01T10:00:00.5Z"  # not a whole second: kept as text

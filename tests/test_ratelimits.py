@@ -39,9 +39,7 @@ def test_events_are_limited(environ: dict[str, str], config_copy: Path) -> None:
     assert codes == [204, 204, 429]
 
 
-def test_limits_are_shared_across_workers_through_redis(
-    environ: dict[str, str], config_copy: Path, redis: Any
-) -> None:
+def test_limits_are_shared_across_workers_through_redis(environ: dict[str, str], config_copy: Path, redis: Any) -> None:
     worker_a = limited_app(environ, config_copy, consent="4 per minute")
     worker_b = make_app({**environ, "BANNER_CONFIG": str(config_copy)})
     a, b = worker_a.test_client(), worker_b.test_client()

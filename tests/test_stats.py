@@ -16,7 +16,9 @@ def test_rates_are_fractions_and_none_without_a_denominator() -> None:
             D1: {"views": 10, "consents": 4, "grant:analytics": 3, "action:accept_all": 1, "action:custom": 3},
             D2: {"views": 0, "consents": 0, "bot_consents": 2},
         },
-        CATEGORIES, D1, D2,
+        CATEGORIES,
+        D1,
+        D2,
     )
     total = summary.total
     assert [(o.category, o.grants, o.of_consents, o.of_views) for o in total.opt_in] == [

@@ -130,7 +130,10 @@ def parse_config(data: Mapping[str, Any], source: str, environ: Mapping[str, str
     )
 
 
-def _unique(root: _Section, name: str, items: list[T]) -> list[T]:
+Identified = TypeVar("Identified", Site, Category, Tracker)
+
+
+def _unique(root: _Section, name: str, items: list[Identified]) -> list[Identified]:
     seen: set[str] = set()
     for i, item in enumerate(items):
         ident = item.id

@@ -149,7 +149,7 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
 
 
 def _refuses_sale(config: Config, claim: ConsentClaim | None) -> bool:
-    """"Do not sell or share": the visitor turned every ad network off by name."""
+    """ "Do not sell or share": the visitor turned every ad network off by name."""
     if claim is None:
         return False
     ad_networks = [t.id for t in config.trackers if t.kind is TrackerKind.AD_NETWORK]

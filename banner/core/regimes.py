@@ -27,8 +27,7 @@ class Regime(enum.StrEnum):
 
 
 #: EU and EEA members, the United Kingdom and Switzerland (ISO 3166-1 alpha-2).
-EU = ("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE")
-EU += ("IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE")
+EU = tuple("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())  # noqa: SIM905
 OPT_IN_COUNTRIES = (*EU, "IS", "LI", "NO", "GB", "CH")  # EU, the rest of the EEA, UK, Switzerland
 OPT_OUT_COUNTRIES = ("US",)
 

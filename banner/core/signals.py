@@ -7,9 +7,9 @@ dict. The user agent is parsed once per distinct string (parsing costs about a m
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from user_agents import parse as parse_user_agent
 
@@ -36,7 +36,13 @@ class Signals:
     region: str | None = None
 
 
-def read_signals(headers: Mapping[str, str], country_header: str = "") -> Signals:
+class HeaderSource(Protocol):
+    """Anything with ``get`` like a dict of headers (``request.headers`` or a plain dict)."""
+
+    def get(self, key: str, default: str) -> str: ...
+
+
+def read_signals(headers: HeaderSource, country_header: str = "") -> Signals:
     """Read ``DNT``, ``Sec-GPC``, ``User-Agent`` and the trusted country header."""
     return Signals(
         dnt=headers.get("DNT", "").strip() == "1",

@@ -138,7 +138,9 @@ def _claim_from(payload: Any, issued: datetime) -> ConsentClaim | None:
         return None
     ident, site, version = payload.get("i"), payload.get("s"), payload.get("v")
     choices, trackers = payload.get("c"), payload.get("t", {})
-    if not all(isinstance(x, str) for x in (ident, site, version)):
+    if not (isinstance(ident, str) and isinstance(site, str) and isinstance(version, str)):
+        return None
+    if not (isinstance(choices, dict) and isinstance(trackers, dict)):
         return None
     if not _is_flag_map(choices) or not _is_flag_map(trackers):
         return None

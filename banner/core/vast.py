@@ -25,9 +25,7 @@ from banner.core.regimes import Regime
 MAX_URL_LENGTH = 4096
 MACROS = ("GDPR", "GDPRCONSENT", "LIMITADTRACKING", "REGULATIONS")
 #: [NAME] or %5BNAME%5D, any letter case; the longer names first so [GDPR] never eats [GDPRCONSENT].
-MACRO_RE = re.compile(
-    r"(?:\[|%5B)(" + "|".join(sorted(MACROS, key=len, reverse=True)) + r")(?:\]|%5D)", re.IGNORECASE
-)
+MACRO_RE = re.compile(r"(?:\[|%5B)(" + "|".join(sorted(MACROS, key=len, reverse=True)) + r")(?:\]|%5D)", re.IGNORECASE)
 REGULATIONS = {Regime.OPT_IN: "gdpr", Regime.OPT_OUT: "ccpa", Regime.NOTICE: ""}
 PARAMS = ("gdpr", "gdpr_consent", "npa", "us_privacy")
 

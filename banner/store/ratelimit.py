@@ -29,7 +29,7 @@ class _Window:
 
 
 class BatchedRedisStorage(Storage):
-    STORAGE_SCHEME = ["batched+redis"]
+    STORAGE_SCHEME = ["batched+redis"]  # noqa: RUF012 - the base class declares it so
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: Any) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions)

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from banner.core.config import Config
 from banner.core.config_parse import load_config
+from banner.core.presentation import banner_versions
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally, connect
 from banner.store.durable import DurableStore
@@ -63,7 +64,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     tally = Tally()
     flusher = Flusher(tally, durable, app.config["FLUSH_INTERVAL"])
     signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)
-    app.extensions[EXTENSION] = Services(config, signer, store, tally, redis, durable, flusher)
+    versions = banner_versions(config)
+    app.extensions[EXTENSION] = Services(config, signer, store, tally, redis, durable, versions, flusher)
     app.before_request(flusher.ensure_running)
 
     errors.init_app(app)

@@ -21,7 +21,6 @@ from banner.core.consent import (
 )
 from banner.core.errors import InvalidInput, NotFound
 from banner.core.policy import decide
-from banner.core.presentation import banner_version, client_config
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 from banner.store.consents import day_of
 from banner.web.context import services
@@ -71,7 +70,7 @@ def give_consent() -> tuple[Response, int]:
     issued_at = svc.signer.issued_at(token)
     claim = replace(claim, issued_at=issued_at)
     result = decide(svc.config, site, Verified(TokenStatus.VALID, claim), signals)
-    shown = banner_version(client_config(svc.config, site, consent.lang))
+    shown = svc.banner_versions[(site.id, consent.lang, result.regime)]
     record = build_record(
         consent,
         claim,

@@ -38,8 +38,9 @@ def hash_password() -> None:
 @click.command("seed-demo")
 @click.option("--site", "site_id", default=None, help="Site id (default: the first configured site).")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366), help="Days up to today.")
-@click.option("--volume", default=220, show_default=True, type=click.IntRange(1, 100_000),
-              help="Average consents per weekday.")
+@click.option(
+    "--volume", default=220, show_default=True, type=click.IntRange(1, 100_000), help="Average consents per weekday."
+)
 @click.option("--seed", "seed", default=2015, show_default=True, type=int, help="Random seed, for repeatable data.")
 @with_appcontext
 def seed_demo(site_id: str | None, days: int, volume: int, seed: int) -> None:

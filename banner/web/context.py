@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 
 from banner.core.config import Config
+from banner.core.regimes import Regime
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally
 from banner.store.durable import DurableStore
@@ -23,8 +24,10 @@ class Services:
     tally: Tally
     redis: Any
     durable: DurableStore
+    banner_versions: dict[tuple[str, str, Regime], str]
     flusher: Any = None
 
 
 def services() -> Services:
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    svc: Services = current_app.extensions[EXTENSION]
+    return svc

@@ -44,7 +44,8 @@ def init_app(app: Flask) -> None:
 def preflight(config: Config, site_id: str | None) -> Response:
     """Answer an ``OPTIONS`` preflight: the named site's origins, or any site's when unnamed."""
     origin = request.headers.get("Origin", "")
-    sites = [config.sites[site_id]] if site_id in config.sites else list(config.sites.values())
+    named = config.sites.get(site_id) if site_id else None
+    sites = [named] if named else list(config.sites.values())
     if not any(origin in s.origins for s in sites):
         raise ApiError(403, "origin_not_allowed", "origin not allowed")
     response = Response(status=204)

@@ -21,7 +21,7 @@ TOKEN_QUERY = {"name": "token", "in": "query", "required": False, "schema": TOKE
 CONSENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16}$"}
 FLAGS = {"type": "object", "additionalProperties": {"type": "boolean"}}
 NULLABLE_STR = {"type": ["string", "null"]}
-SIGNAL = {
+SIGNAL: dict[str, Any] = {
     "type": "object",
     "required": ["present", "honored"],
     "properties": {"present": {"type": "boolean"}, "honored": {"type": "boolean"}},

@@ -12,9 +12,9 @@ import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from flask import Flask, Response, request
+from flask import Flask, request
 from flask_limiter import Limiter, RateLimitExceeded
-from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from banner.core.config import Config
 from banner.store import ratelimit  # registers the batched+redis storage scheme
@@ -44,7 +44,7 @@ def init_app(app: Flask, config: Config, redis: object, flusher: Flusher) -> Lim
         key_func=client_key,
         app=app,
         storage_uri="batched+redis://",
-        storage_options={"redis": redis},
+        storage_options={"redis": redis},  # type: ignore[dict-item]  # passed through to the storage
         strategy="fixed-window",
         headers_enabled=False,  # Retry-After is added to 429s below; other answers stay lean
         default_limits=[],
@@ -57,7 +57,8 @@ def init_app(app: Flask, config: Config, redis: object, flusher: Flusher) -> Lim
     _answer_429(app, limiter)
     for endpoint, name, methods in _present(app, LIMITED):
         rule = getattr(config.limits, name)
-        app.view_functions[endpoint] = limiter.limit(rule, methods=list(methods))(app.view_functions[endpoint])
+        view = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(rule, methods=list(methods))(view)  # type: ignore[assignment]
     app.extensions["rate_limits"] = limiter  # Flask-Limiter keeps only weak references when disabled
     if limiter.enabled:
         storage: ratelimit.BatchedRedisStorage = limiter.storage  # type: ignore[assignment]
@@ -67,9 +68,9 @@ def init_app(app: Flask, config: Config, redis: object, flusher: Flusher) -> Lim
 
 def _answer_429(app: Flask, limiter: Limiter) -> None:
     @app.errorhandler(RateLimitExceeded)
-    def _limited(e: RateLimitExceeded) -> Response | HTTPException:
+    def _limited(e: RateLimitExceeded) -> BaseResponse:
         answer = http_error(e)
-        response = answer if isinstance(answer, Response) else answer.get_response()
+        response = answer if isinstance(answer, BaseResponse) else answer.get_response()
         current = limiter.current_limit
         retry_after = int(current.reset_at - time.time()) if current else 60
         response.headers["Retry-After"] = str(max(1, retry_after))

@@ -36,8 +36,13 @@ def styled(series: Sequence[tuple[str, Sequence[float | None]]]) -> list[Series]
 
 
 def line_chart(
-    chart_id: str, title: str, description: str, days: Sequence[date], series: Sequence[Series],
-    maximum: float | None = None, percent: bool = True,
+    chart_id: str,
+    title: str,
+    description: str,
+    days: Sequence[date],
+    series: Sequence[Series],
+    maximum: float | None = None,
+    percent: bool = True,
 ) -> str:
     """Lines over days; gaps where a day has no data. Rates are fractions when ``percent``."""
     legend, legend_height = svg.legend([(s.name, s.colour, s.dash) for s in series], 48, 18, WIDTH - 60)
@@ -70,8 +75,17 @@ def _line(frame: Frame, series: Series, days: Sequence[date], top: float, percen
         pen_down = True
         shown = svg.percent_text(value, 1) if percent else svg.grouped(int(value))
         points.append((x, y, f"{series.name}, {svg.short_day(days[i])}: {shown}"))
-    line = svg.element("path", {"d": " ".join(path), "fill": "none", "stroke": series.colour, "stroke_width": 2.5,
-                                "stroke_linejoin": "round", "stroke_dasharray": series.dash or None})
+    line = svg.element(
+        "path",
+        {
+            "d": " ".join(path),
+            "fill": "none",
+            "stroke": series.colour,
+            "stroke_width": 2.5,
+            "stroke_linejoin": "round",
+            "stroke_dasharray": series.dash or None,
+        },
+    )
     dots = "".join(
         svg.element("circle", {"cx": f"{x:.1f}", "cy": f"{y:.1f}", "r": 3, "fill": series.colour}, svg.tooltip(tip))
         for x, y, tip in points
@@ -107,15 +121,26 @@ def _bar(frame: Frame, parts: list[tuple[Series, int]], day: date, centre: float
         y_top, y_bottom = frame.y(drawn + n, top), frame.y(drawn, top)
         drawn += n
         share = svg.percent_text(n / total)
-        attrs = {"x": f"{centre - width / 2:.1f}", "y": f"{y_top:.1f}", "width": f"{width:.1f}",
-                 "height": f"{y_bottom - y_top:.1f}", "fill": series.colour, "stroke": "#fff", "stroke_width": 0.75}
+        attrs = {
+            "x": f"{centre - width / 2:.1f}",
+            "y": f"{y_top:.1f}",
+            "width": f"{width:.1f}",
+            "height": f"{y_bottom - y_top:.1f}",
+            "fill": series.colour,
+            "stroke": "#fff",
+            "stroke_width": 0.75,
+        }
         tip = f"{svg.short_day(day)}, {series.name}: {svg.grouped(n)} ({share})"
         rects.append(svg.element("rect", attrs, svg.tooltip(tip)))
     return f"<g>{''.join(rects)}</g>"
 
 
 def horizontal_bars(
-    chart_id: str, title: str, description: str, rows: Sequence[tuple[str, int]], total: int,
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: Sequence[tuple[str, int]],
+    total: int,
     colour: str = svg.PALETTE[0],
 ) -> str:
     """One bar per row, longest first, with its count and its share of ``total``."""
@@ -129,11 +154,18 @@ def horizontal_bars(
         length = track * n / longest if longest else 0
         share = svg.percent_text(n / total if total else None)
         body.append(svg.label(label_width - 10, y + 18, _clip(name, 19), anchor="end", fill=svg.TEXT, size=13))
-        body.append(svg.element("rect", {"x": label_width, "y": y + 5, "width": track, "height": 16,
-                                         "rx": 3, "fill": svg.TRACK}))
-        body.append(svg.element("rect", {"x": label_width, "y": y + 5, "width": f"{max(length, 2):.1f}",
-                                         "height": 16, "rx": 3, "fill": colour},
-                                svg.tooltip(f"{name}: {svg.grouped(n)} ({share})")))
+        body.append(
+            svg.element(
+                "rect", {"x": label_width, "y": y + 5, "width": track, "height": 16, "rx": 3, "fill": svg.TRACK}
+            )
+        )
+        body.append(
+            svg.element(
+                "rect",
+                {"x": label_width, "y": y + 5, "width": f"{max(length, 2):.1f}", "height": 16, "rx": 3, "fill": colour},
+                svg.tooltip(f"{name}: {svg.grouped(n)} ({share})"),
+            )
+        )
         body.append(svg.label(label_width + track + 10, y + 18, f"{svg.grouped(n)} · {share}", size=12))
     if not rows:
         body.append(svg.label(WIDTH / 2, 24, "No data for this period", anchor="middle"))

@@ -55,8 +55,10 @@ def signal_policy(config: Config) -> dict[str, dict[str, Any]]:
 def overview_charts(summary: Summary, labels: dict[str, str]) -> dict[str, Markup]:
     days = [day for day, _ in summary.days]
     opt_in = charts.styled(
-        [(labels[o.category], [p.opt_in[i].of_consents for _, p in summary.days]) for i, o in
-         enumerate(summary.total.opt_in)]
+        [
+            (labels[o.category], [p.opt_in[i].of_consents for _, p in summary.days])
+            for i, o in enumerate(summary.total.opt_in)
+        ]
     )
     choices = [
         Series(name, [p.actions[action] for _, p in summary.days], ACTION_COLOURS[action])
@@ -64,20 +66,29 @@ def overview_charts(summary: Summary, labels: dict[str, str]) -> dict[str, Marku
     ]
     result = {
         "opt_in": charts.line_chart(
-            "chart-opt-in", "Opt-in rate per category by day",
+            "chart-opt-in",
+            "Opt-in rate per category by day",
             "Share of consents that granted each category, per day, from 0 to 100 percent.",
-            days, opt_in, maximum=1.0,
+            days,
+            opt_in,
+            maximum=1.0,
         ),
         "choices": charts.stacked_bars(
-            "chart-choices", "Choices per day",
-            "Consents per day split into accept all, custom and reject all.", days, choices,
+            "chart-choices",
+            "Choices per day",
+            "Consents per day split into accept all, custom and reject all.",
+            days,
+            choices,
         ),
     }
     for name, title in BREAKDOWN_NAMES.items():
         rows = [(_value_label(name, value), n) for value, n in stats.top(summary.breakdowns[name], BREAKDOWN_ROWS)]
         result[name] = charts.horizontal_bars(
-            f"chart-{name}", f"Consents by {title.lower()}",
-            f"Number and share of consents for each {title.lower()}.", rows, summary.total.consents,
+            f"chart-{name}",
+            f"Consents by {title.lower()}",
+            f"Number and share of consents for each {title.lower()}.",
+            rows,
+            summary.total.consents,
         )
     return {name: Markup(svg) for name, svg in result.items()}
 
@@ -87,14 +98,22 @@ def signal_charts(summary: Summary) -> dict[str, Markup]:
     days = [day for day, _ in summary.days]
     result = {}
     for base, title, description in (
-        ("requests", "Share of requests sending DNT and GPC by day",
-         "Percentage of human banner, consent and decision requests that carried each signal, per day."),
-        ("consents", "Share of consents given with DNT and GPC by day",
-         "Percentage of consents recorded while the browser sent each signal, per day."),
+        (
+            "requests",
+            "Share of requests sending DNT and GPC by day",
+            "Percentage of human banner, consent and decision requests that carried each signal, per day.",
+        ),
+        (
+            "consents",
+            "Share of consents given with DNT and GPC by day",
+            "Percentage of consents recorded while the browser sent each signal, per day.",
+        ),
     ):
         shares = charts.styled(
-            [(f"{SIGNAL_NAMES[s]} ({s.upper()})", [p.signals[s][base].rate for _, p in summary.days])
-             for s in stats.SIGNALS]
+            [
+                (f"{SIGNAL_NAMES[s]} ({s.upper()})", [p.signals[s][base].rate for _, p in summary.days])
+                for s in stats.SIGNALS
+            ]
         )
         result[base] = Markup(charts.line_chart(f"chart-signals-{base}", title, description, days, shares))
     return result

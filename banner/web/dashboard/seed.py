@@ -25,7 +25,8 @@ from banner.core.consent import (
     signal_log_entries,
 )
 from banner.core.policy import decide
-from banner.core.presentation import banner_version, client_config
+from banner.core.presentation import banner_versions
+from banner.core.regimes import Regime
 from banner.core.signals import Signals, classify_user_agent
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 from banner.store import ConsentStore
@@ -33,29 +34,63 @@ from banner.store.consents import day_of
 
 # (user agent, weight): roughly the mix of a consumer video site.
 USER_AGENTS: tuple[tuple[str, int], ...] = (
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/124.0.0.0 Safari/537.36", 26),
-    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-     "Version/17.4 Mobile/15E148 Safari/604.1", 20),
-    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/124.0.0.0 Mobile Safari/537.36", 16),
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-     "Version/17.4 Safari/605.1.15", 9),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Safari/537.36",
+        26,
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.4 Mobile/15E148 Safari/604.1",
+        20,
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Mobile Safari/537.36",
+        16,
+    ),
+    (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.4 Safari/605.1.15",
+        9,
+    ),
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0", 7),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51", 7),
-    ("Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36", 5),
-    ("Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-     "Version/17.4 Mobile/15E148 Safari/604.1", 5),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51",
+        7,
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36",
+        5,
+    ),
+    (
+        "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.4 Mobile/15E148 Safari/604.1",
+        5,
+    ),
     ("Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0", 3),
-    ("Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/124.0.0.0 Safari/537.36", 2),
+    (
+        "Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Safari/537.36",
+        2,
+    ),
 )
 BOT_AGENT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 REGIONS: tuple[tuple[str | None, int], ...] = (
-    ("US", 28), ("FR", 15), ("DE", 11), ("GB", 10), ("CA", 6), ("ES", 5), ("IT", 5), ("NL", 4),
-    ("BR", 4), ("BE", 3), ("JP", 2), (None, 7),
+    ("US", 28),
+    ("FR", 15),
+    ("DE", 11),
+    ("GB", 10),
+    ("CA", 6),
+    ("ES", 5),
+    ("IT", 5),
+    ("NL", 4),
+    ("BR", 4),
+    ("BE", 3),
+    ("JP", 2),
+    (None, 7),
 )
 #: Probability that a visitor who customises grants each category.
 CUSTOM_GRANTS = {"preferences": 0.78, "analytics": 0.56, "advertising": 0.18, "beacons": 0.14, "social": 0.37}
@@ -89,7 +124,7 @@ class DemoSeeder:
 
     def seed(self, site: Site, days: Sequence[date], volume: int, now: datetime) -> SeedReport:
         report, counts = SeedReport(), Counter[tuple[str, str, str]]()
-        shown = {lang: banner_version(client_config(self.config, site, lang)) for lang in site.languages}
+        shown = banner_versions(self.config)
         for index, day in enumerate(days):
             times = self._times(day, self._volume(day, index, len(days), volume), now)
             for when in times:
@@ -112,7 +147,9 @@ class DemoSeeder:
         count = max(1, round(count * span / 86400))
         return sorted(start + timedelta(seconds=self.rng.uniform(0, span)) for _ in range(count))
 
-    def _consent(self, site: Site, when: datetime, shown: dict[str, str], progress: float, report: SeedReport) -> None:
+    def _consent(
+        self, site: Site, when: datetime, shown: dict[tuple[str, str, Regime], str], progress: float, report: SeedReport
+    ) -> None:
         bot = self.rng.random() < BOT_SHARE
         visitor = self._bot() if bot else self._visitor()
         record, entries = self._record(site, visitor, when, shown, progress)
@@ -126,18 +163,21 @@ class DemoSeeder:
             report.withdrawals += 1
 
     def _record(
-        self, site: Site, visitor: Visitor, when: datetime, shown: dict[str, str], progress: float
+        self, site: Site, visitor: Visitor, when: datetime, shown: dict[tuple[str, str, Regime], str], progress: float
     ) -> tuple[ConsentRecord, dict[str, dict[str, str]]]:
         lang = self.rng.choices(site.languages, weights=[3] + [1] * (len(site.languages) - 1))[0]
         body = {"site": site.id, "lang": lang, **self._choice(visitor, progress)}
         request = parse_consent_request(self.config, body)
-        claim = ConsentClaim(new_consent_id(), site.id, self.config.policy.version, request.choices,
-                             request.trackers, issued_at=when)
+        claim = ConsentClaim(
+            new_consent_id(), site.id, self.config.policy.version, request.choices, request.trackers, issued_at=when
+        )
         signals = Signals(visitor.dnt, visitor.gpc, classify_user_agent(visitor.user_agent), visitor.region)
         decision = decide(self.config, site, Verified(TokenStatus.VALID, claim), signals)
         replaces = self.rng.choice(self.recent) if self.recent and self.rng.random() < UPDATE_SHARE else None
-        record = build_record(request, claim, when, decision, shown[lang], replaces,
-                              self.config.policy.consent_max_age_days)
+        shown_version = shown[(site.id, lang, decision.regime)]
+        record = build_record(
+            request, claim, when, decision, shown_version, replaces, self.config.policy.consent_max_age_days
+        )
         return record, signal_log_entries(record, decision)
 
     def _choice(self, visitor: Visitor, progress: float) -> dict[str, Any]:
@@ -169,7 +209,9 @@ class DemoSeeder:
         bots = round(requests * self.rng.uniform(0.03, 0.05))
         human = requests - bots
         for name, n in (
-            (counters.VIEWS, views), (counters.REQUESTS, requests), (counters.BOT_REQUESTS, bots),
+            (counters.VIEWS, views),
+            (counters.REQUESTS, requests),
+            (counters.BOT_REQUESTS, bots),
             (counters.REQUESTS_DNT, round(human * self.rng.uniform(0.10, 0.13))),
             (counters.REQUESTS_GPC, round(human * self.rng.uniform(0.055, 0.075))),
         ):

@@ -97,8 +97,18 @@ def y_axis(frame: Frame, maximum: float, percent: bool, steps: int = 4) -> str:
         value = maximum * i / steps
         y = frame.y(value, maximum)
         colour = AXIS if i == 0 else GRID
-        parts.append(element("line", {"x1": frame.left, "x2": frame.width - frame.right,
-                                      "y1": f"{y:.1f}", "y2": f"{y:.1f}", "stroke": colour}))
+        parts.append(
+            element(
+                "line",
+                {
+                    "x1": frame.left,
+                    "x2": frame.width - frame.right,
+                    "y1": f"{y:.1f}",
+                    "y2": f"{y:.1f}",
+                    "stroke": colour,
+                },
+            )
+        )
         words = percent_text(value, 0 if round(maximum * 100 / steps, 6) % 1 == 0 else 1) if percent else compact(value)
         parts.append(label(frame.left - 6, y + 4, words, anchor="end"))
     return "".join(parts)
@@ -112,8 +122,12 @@ def x_labels(frame: Frame, days: Sequence[date], position: Callable[[int], float
     parts = []
     for i in range(0, len(days), every):
         x = position(i)
-        parts.append(element("line", {"x1": f"{x:.1f}", "x2": f"{x:.1f}", "y1": frame.baseline,
-                                      "y2": frame.baseline + 4, "stroke": AXIS}))
+        parts.append(
+            element(
+                "line",
+                {"x1": f"{x:.1f}", "x2": f"{x:.1f}", "y1": frame.baseline, "y2": frame.baseline + 4, "stroke": AXIS},
+            )
+        )
         parts.append(label(x, frame.baseline + 17, short_day(days[i]), anchor="middle"))
     return "".join(parts)
 
@@ -125,16 +139,29 @@ def legend(items: Sequence[tuple[str, str, str]], x: float, y: float, width: flo
         needed = 30 + len(name) * CHAR_WIDTH + 18
         if cx > x and cx + needed > x + width:
             cx, cy = x, cy + 20
-        parts.append(element("line", {"x1": cx, "x2": cx + 22, "y1": cy - 4, "y2": cy - 4, "stroke": colour,
-                                      "stroke_width": 3, "stroke_dasharray": dash or None}))
+        parts.append(
+            element(
+                "line",
+                {
+                    "x1": cx,
+                    "x2": cx + 22,
+                    "y1": cy - 4,
+                    "y2": cy - 4,
+                    "stroke": colour,
+                    "stroke_width": 3,
+                    "stroke_dasharray": dash or None,
+                },
+            )
+        )
         parts.append(label(cx + 28, cy, name, fill=TEXT))
         cx += needed
     return "".join(parts), cy - y + 20
 
 
 def empty_note(frame: Frame) -> str:
-    return label(frame.left + frame.plot_width / 2, frame.top + frame.plot_height / 2,
-                 "No data for this period", anchor="middle")
+    return label(
+        frame.left + frame.plot_width / 2, frame.top + frame.plot_height / 2, "No data for this period", anchor="middle"
+    )
 
 
 def short_day(day: date) -> str:

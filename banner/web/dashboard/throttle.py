@@ -26,7 +26,11 @@ class LoginThrottle:
     """How long a (user, client) pair must wait before its next sign-in attempt."""
 
     def __init__(
-        self, free: int = 3, base: float = 1.0, cap: float = 300.0, max_keys: int = 10_000,
+        self,
+        free: int = 3,
+        base: float = 1.0,
+        cap: float = 300.0,
+        max_keys: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.free, self.base, self.cap, self.max_keys = free, base, cap, max_keys
