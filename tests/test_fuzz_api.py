@@ -5,6 +5,7 @@ Every default check runs: no 5xx, status codes and bodies as documented, negativ
 
 from __future__ import annotations
 
+import atexit
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ def _app() -> Any:
     }
     app = create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, "RATELIMIT_ENABLED": False})
     app.extensions["fuzz_redis"] = server  # keeps the embedded server alive with the app
+    atexit.register(server.shutdown)
     return app
 
 

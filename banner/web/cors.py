@@ -25,7 +25,8 @@ def check_origin(site: Site) -> None:
 
 def add_cors_headers(response: Response, allowed: tuple[str, ...]) -> Response:
     origin = request.headers.get("Origin")
-    response.vary.add("Origin")
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
     if origin and origin in allowed:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Credentials"] = "true"

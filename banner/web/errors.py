@@ -52,8 +52,9 @@ def http_error(e: HTTPException) -> Response | HTTPException:
         return e
     status = e.code or 500
     response = error_response(status, HTTP_CODES.get(status, "error"), e.description or "")
-    if status == 405 and e.get_response().headers.get("Allow"):
-        response.headers["Allow"] = e.get_response().headers["Allow"]
+    for name, value in e.get_headers():
+        if name in ("Allow", "Retry-After"):
+            response.headers[name] = value
     return response
 
 

@@ -20,7 +20,7 @@ def json_body(also_text: bool = False) -> Any:
     """The request's JSON body; ``also_text`` admits ``text/plain`` (what sendBeacon sends)."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise ApiError(413, "too_large", f"body over {MAX_BODY} bytes")
-    mimetype = request.mimetype
+    mimetype = request.headers.get("Content-Type", "").partition(";")[0].strip().lower()
     if mimetype != "application/json" and not (also_text and mimetype == "text/plain"):
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
     raw = request.get_data(cache=False)

@@ -6,21 +6,26 @@ secret key: limits work across workers and instances, and no address is ever wri
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, request
-from flask_limiter import Limiter, RateLimitExceeded
-from werkzeug.wrappers import Response as BaseResponse
+from flask_limiter import Limiter
+from limits import RateLimitItem, parse_many
+from werkzeug.exceptions import TooManyRequests
 
 from banner.core.config import Config
 from banner.store import ratelimit  # registers the batched+redis storage scheme
 from banner.web.context import services
-from banner.web.errors import http_error
 from banner.web.flusher import Flusher
+
+View = Callable[..., Any]
 
 #: (endpoint, which limit, methods) - login belongs to the dashboard when it is installed.
 LIMITED = (
@@ -40,41 +45,49 @@ def client_key() -> str:
 
 
 def init_app(app: Flask, config: Config, redis: object, flusher: Flusher) -> Limiter:
+    """Flask-Limiter holds the storage and the strategy; each limited view checks its own rule.
+
+    No limit applies app-wide, so Flask-Limiter's per-request middleware is dropped (it would
+    find nothing, at a cost paid by every request, the decision endpoint included), and the
+    views check through :func:`guard`, a few microseconds against the local counters.
+    """
     limiter = Limiter(
         key_func=client_key,
         app=app,
         storage_uri="batched+redis://",
         storage_options={"redis": redis},  # type: ignore[dict-item]  # passed through to the storage
         strategy="fixed-window",
-        headers_enabled=False,  # Retry-After is added to 429s below; other answers stay lean
+        headers_enabled=False,
         default_limits=[],
     )
-    # Only decorated views carry limits: the per-request middleware check would find nothing,
-    # at a cost paid by every request of the app (the decision endpoint included).
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:  # absent when limits are disabled
         hooks.remove(limiter._check_request_limit)
-    _answer_429(app, limiter)
     for endpoint, name, methods in _present(app, LIMITED):
-        rule = getattr(config.limits, name)
-        view = app.view_functions[endpoint]
-        app.view_functions[endpoint] = limiter.limit(rule, methods=list(methods))(view)  # type: ignore[assignment]
-    app.extensions["rate_limits"] = limiter  # Flask-Limiter keeps only weak references when disabled
+        rule = parse_many(getattr(config.limits, name))
+        app.view_functions[endpoint] = guard(app.view_functions[endpoint], limiter, name, rule, methods)
+    app.extensions["rate_limits"] = limiter  # Flask-Limiter keeps only weak references itself
     if limiter.enabled:
         storage: ratelimit.BatchedRedisStorage = limiter.storage  # type: ignore[assignment]
         flusher.also.append(storage.sync)
     return limiter
 
 
-def _answer_429(app: Flask, limiter: Limiter) -> None:
-    @app.errorhandler(RateLimitExceeded)
-    def _limited(e: RateLimitExceeded) -> BaseResponse:
-        answer = http_error(e)
-        response = answer if isinstance(answer, BaseResponse) else answer.get_response()
-        current = limiter.current_limit
-        retry_after = int(current.reset_at - time.time()) if current else 60
-        response.headers["Retry-After"] = str(max(1, retry_after))
-        return response
+def guard(view: View, limiter: Limiter, scope: str, rule: list[RateLimitItem], methods: tuple[str, ...]) -> View:
+    """``view``, refused with 429 and ``Retry-After`` once this client is over ``rule``."""
+
+    @functools.wraps(view)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        if limiter.enabled and request.method in methods:
+            key, strategy = client_key(), limiter.limiter
+            for item in rule:
+                if not strategy.hit(item, scope, key):
+                    reset = strategy.get_window_stats(item, scope, key).reset_time
+                    retry_after = max(1, math.ceil(reset - time.time()))
+                    raise TooManyRequests(f"rate limit exceeded: {item}", retry_after=retry_after)
+        return view(*args, **kwargs)
+
+    return limited
 
 
 def _present(app: Flask, limited: Iterable[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, str, tuple[str, ...]]]:

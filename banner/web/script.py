@@ -7,22 +7,21 @@ header joins ``Vary`` when configured. Caches may keep it a few minutes and reva
 
 from __future__ import annotations
 
+import functools
 import os
-from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.http import parse_accept_header
 
-from banner.core import counters
 from banner.core.bundle import ScriptBundle, build_bundle
-from banner.core.config import Config
+from banner.core.config import Config, Site
 from banner.core.consent import site_of
 from banner.core.minify import minify_css, minify_js
 from banner.core.presentation import client_config, pick_language
 from banner.core.regimes import Regime
-from banner.core.signals import Signals
-from banner.store.consents import day_of
 from banner.web.context import services
 from banner.web.inputs import current_signals
+from banner.web.traffic import count_request
 
 bp = Blueprint("script", __name__)
 
@@ -60,34 +59,39 @@ def banner_js() -> Response:
     config = services().config
     site = site_of(config, request.args.get("site"))
     signals = current_signals()
-    _count_request(site.id, signals)
-    lang = pick_language(site, request.args.get("lang"), request.headers.get("Accept-Language", ""))
+    count_request(site.id, signals)
+    lang = _language(site, request.args.get("lang"), request.headers.get("Accept-Language", ""))
     regime = config.jurisdictions.regime_for(signals.region)
     bundle: ScriptBundle = current_app.extensions[EXTENSION][(site.id, lang, regime)]
-    gzipped = request.accept_encodings["gzip"] > 0
+    gzipped = _accepts_gzip(request.headers.get("Accept-Encoding", ""))
     etag = bundle.gzip_etag if gzipped else bundle.etag
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = Response(bundle.gzipped if gzipped else bundle.body, mimetype="text/javascript")
-        if gzipped:
-            response.headers["Content-Encoding"] = "gzip"
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    for header in (*VARY, config.service.country_header):
-        if header:
-            response.vary.add(header)
-    return response
+    headers = _headers(etag, config.service.country_header)
+    if "If-None-Match" in request.headers and request.if_none_match.contains(etag):
+        return Response(status=304, headers=headers)
+    if gzipped:
+        headers.append(("Content-Encoding", "gzip"))
+    return Response(bundle.gzipped if gzipped else bundle.body, headers=headers, mimetype="text/javascript")
 
 
-def _count_request(site_id: str, signals: Signals) -> None:
-    """Banner requests count towards the site's daily request and DNT/GPC totals."""
-    tally = services().tally
-    day = day_of(datetime.now(UTC))
-    for field, n in counters.request_counts(signals).items():
-        tally.add(site_id, day, field, n)
+@functools.lru_cache(maxsize=1024)
+def _accepts_gzip(accept_encoding: str) -> bool:
+    """Browsers send a handful of distinct headers: parse each once."""
+    return parse_accept_header(accept_encoding)["gzip"] > 0
+
+
+@functools.lru_cache(maxsize=4096)
+def _language(site: Site, requested: str | None, accept_language: str) -> str:
+    return pick_language(site, requested, accept_language)
+
+
+def _headers(etag: str, country_header: str) -> list[tuple[str, str]]:
+    """Written out at once: this answer is on every first page view of every site."""
+    return [
+        ("ETag", f'"{etag}"'),
+        ("Cache-Control", CACHE_CONTROL),
+        ("Cross-Origin-Resource-Policy", "cross-origin"),
+        ("Vary", ", ".join(h for h in (*VARY, country_header) if h)),
+    ]
 
 
 def _read(folder: str, name: str) -> str:
