@@ -34,23 +34,7 @@ class RestartableRedis:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        args = [
-            str(servers.REDIS_SERVER),
-            "--port",
-            "0",
-            "--unixsocket",
-            str(self.socket),
-            "--dir",
-            str(self.workdir),
-            "--save",
-            "",
-            "--appendonly",
-            "yes",
-            "--appendfsync",
-            "everysec",
-            "--maxmemory-policy",
-            "noeviction",
-        ]
+        args = servers.redis_command(self.workdir, self.socket)
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis(unix_socket_path=str(self.socket))
         for _ in range(200):

@@ -30,29 +30,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def redis_command(workdir: Path, sock: Path) -> list[str]:
+    """redis-server on a unix socket, configured as production should be (AOF, noeviction)."""
+    options = {
+        "port": "0",
+        "unixsocket": str(sock),
+        "dir": str(workdir),
+        "save": "",
+        "appendonly": "yes",
+        "appendfsync": "everysec",
+        "maxmemory-policy": "noeviction",
+        "daemonize": "no",
+    }
+    return [str(REDIS_SERVER), *(part for name, value in options.items() for part in (f"--{name}", value))]
+
+
 @contextmanager
 def redis_server(workdir: Path) -> Iterator[str]:
-    """A redis-server on a unix socket, configured as production should be (AOF, noeviction)."""
+    """A redis-server on a unix socket, stopped when the block ends."""
     sock = workdir / "redis.sock"
-    args = [
-        str(REDIS_SERVER),
-        "--port",
-        "0",
-        "--unixsocket",
-        str(sock),
-        "--dir",
-        str(workdir),
-        "--save",
-        "",
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "everysec",
-        "--maxmemory-policy",
-        "noeviction",
-        "--daemonize",
-        "no",
-    ]
+    args = redis_command(workdir, sock)
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         _wait_for(lambda: sock.exists(), "redis-server socket")
