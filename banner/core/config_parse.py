@@ -28,6 +28,7 @@ from banner.core.config import (
     Tracker,
     TrackerKind,
 )
+from banner.core.config_reader import Section
 from banner.core.errors import ConfigError
 from banner.core.regimes import Jurisdictions, Regime, default_countries
 
@@ -39,52 +40,6 @@ HOST_RE = re.compile(r"[A-Za-z0-9.-]{1,253}\Z")
 COOKIE_RE = re.compile(r"[A-Za-z0-9_.*-]{1,80}\Z")
 COOKIE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,40}\Z")
 COUNTRY_RE = re.compile(r"[A-Z]{2}\Z")
-
-T = TypeVar("T")
-
-
-class _Section:
-    """A TOML table plus its dotted path, with typed getters that raise named errors."""
-
-    def __init__(self, source: str, path: str, data: Any) -> None:
-        self.source, self.path = source, path
-        if not isinstance(data, dict):
-            raise ConfigError(source, path or "(top level)", "must be a table")
-        self.data: dict[str, Any] = data
-
-    def key(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    def fail(self, name: str, problem: str) -> ConfigError:
-        return ConfigError(self.source, self.key(name), problem)
-
-    def get(self, name: str, kind: type[T], default: T | None = None) -> T:
-        value = self.data.get(name, default)
-        if value is None:
-            raise self.fail(name, "is required")
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(name, f"must be a {kind.__name__}, not {type(value).__name__}")
-        return value
-
-    def strings(self, name: str, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
-        values = self.get(name, list, [])
-        for i, value in enumerate(values):
-            if not isinstance(value, str) or (pattern and not pattern.match(value)):
-                raise self.fail(f"{name}[{i}]", f"{value!r} is not a valid entry")
-        return tuple(values)
-
-    def matching(self, name: str, pattern: re.Pattern[str], default: str | None = None) -> str:
-        value = self.get(name, str, default)
-        if not pattern.match(value):
-            raise self.fail(name, f"{value!r} must match {pattern.pattern}")
-        return value
-
-    def table(self, name: str) -> _Section:
-        return _Section(self.source, self.key(name), self.data.get(name, {}))
-
-    def tables(self, name: str) -> list[_Section]:
-        items = self.get(name, list, [])
-        return [_Section(self.source, f"{self.key(name)}[{i}]", t) for i, t in enumerate(items)]
 
 
 def load_config(path: str, environ: Mapping[str, str], require_secret: bool) -> Config:
@@ -101,7 +56,7 @@ def load_config(path: str, environ: Mapping[str, str], require_secret: bool) -> 
 
 def parse_config(data: Mapping[str, Any], source: str, environ: Mapping[str, str], require_secret: bool) -> Config:
     """Validate raw TOML data; the environment wins over the file, as SPEC says."""
-    root = _Section(source, "", dict(data))
+    root = Section(source, "", dict(data))
     policy = _policy(root.table("policy"))
     categories = _unique(root, "categories", [_category(t) for t in root.tables("categories")])
     cat_ids = {c.id for c in categories}
@@ -133,7 +88,7 @@ def parse_config(data: Mapping[str, Any], source: str, environ: Mapping[str, str
 Identified = TypeVar("Identified", Site, Category, Tracker)
 
 
-def _unique(root: _Section, name: str, items: list[Identified]) -> list[Identified]:
+def _unique(root: Section, name: str, items: list[Identified]) -> list[Identified]:
     seen: set[str] = set()
     for i, item in enumerate(items):
         ident = item.id
@@ -143,7 +98,7 @@ def _unique(root: _Section, name: str, items: list[Identified]) -> list[Identifi
     return items
 
 
-def _service(s: _Section, environ: Mapping[str, str], require_secret: bool) -> Service:
+def _service(s: Section, environ: Mapping[str, str], require_secret: bool) -> Service:
     secret = environ.get("SECRET_KEY") or s.get("secret_key", str, "")
     fallbacks: tuple[str, ...] = s.strings("secret_key_fallbacks")
     if "SECRET_KEY_FALLBACKS" in environ:
@@ -169,14 +124,14 @@ def _service(s: _Section, environ: Mapping[str, str], require_secret: bool) -> S
     )
 
 
-def _proxy_hops(s: _Section) -> int:
+def _proxy_hops(s: Section) -> int:
     hops = s.get("proxy_hops", int, 0)
     if not 0 <= hops <= 5:
         raise s.fail("proxy_hops", "must be between 0 and 5")
     return hops
 
 
-def _jurisdictions(s: _Section) -> Jurisdictions:
+def _jurisdictions(s: Section) -> Jurisdictions:
     """Lists given in the file replace the built-in country lists as a whole."""
     regimes = ", ".join(Regime)
 
@@ -198,7 +153,7 @@ def _jurisdictions(s: _Section) -> Jurisdictions:
     )
 
 
-def _limits(s: _Section) -> RateLimits:
+def _limits(s: Section) -> RateLimits:
     defaults = RateLimits()
     values = {name: s.get(name, str, getattr(defaults, name)) for name in ("consent", "events", "login")}
     for name, value in values.items():
@@ -209,7 +164,7 @@ def _limits(s: _Section) -> RateLimits:
     return RateLimits(**values)
 
 
-def _policy(s: _Section) -> Policy:
+def _policy(s: Section) -> Policy:
     version = s.get("version", str)
     try:
         date.fromisoformat(version)
@@ -233,7 +188,7 @@ def _policy(s: _Section) -> Policy:
     )
 
 
-def _category(s: _Section) -> Category:
+def _category(s: Section) -> Category:
     gcm = s.strings("google_consent_mode")
     for i, key in enumerate(gcm):
         if key not in GCM_KEYS:
@@ -251,7 +206,7 @@ def _category(s: _Section) -> Category:
     )
 
 
-def _tracker(s: _Section, category_ids: set[str]) -> Tracker:
+def _tracker(s: Section, category_ids: set[str]) -> Tracker:
     category = s.get("category", str)
     if category not in category_ids:
         raise s.fail("category", f"{category!r} is not a configured category")
@@ -268,7 +223,7 @@ def _tracker(s: _Section, category_ids: set[str]) -> Tracker:
     )
 
 
-def _site(s: _Section) -> Site:
+def _site(s: Section) -> Site:
     languages = s.strings("languages", LANG_RE) or ("en",)
     domain = s.get("cookie_domain", str, "")
     if domain and not re.fullmatch(r"\.?[A-Za-z0-9.-]+", domain):
@@ -283,7 +238,7 @@ def _site(s: _Section) -> Site:
     )
 
 
-def _texts(s: _Section, languages: set[str]) -> dict[str, dict[str, str]]:
+def _texts(s: Section, languages: set[str]) -> dict[str, dict[str, str]]:
     texts: dict[str, dict[str, str]] = {}
     for lang in sorted(languages):
         t = s.table(lang)
@@ -292,7 +247,7 @@ def _texts(s: _Section, languages: set[str]) -> dict[str, dict[str, str]]:
     return texts
 
 
-def _users(s: _Section) -> list[DashboardUser]:
+def _users(s: Section) -> list[DashboardUser]:
     users = []
     for t in s.tables("users"):
         password_hash = t.get("password_hash", str)
