@@ -175,10 +175,12 @@ class Config:
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions(default_countries()))
     _categories_by_id: Mapping[str, Category] = field(init=False, repr=False, compare=False)
     _trackers_by_id: Mapping[str, Tracker] = field(init=False, repr=False, compare=False)
+    required_ids: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_categories_by_id", {c.id: c for c in self.categories})
         object.__setattr__(self, "_trackers_by_id", {t.id: t for t in self.trackers})
+        object.__setattr__(self, "required_ids", frozenset(c.id for c in self.categories if c.required))
 
     def category(self, category_id: str) -> Category | None:
         return self._categories_by_id.get(category_id)

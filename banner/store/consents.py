@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -65,7 +65,7 @@ class ConsentStore:
                 keys.signal_log(site, "gpc"),
             ],
             args=[
-                _dump(record),
+                dump_record(record),
                 self.retention,
                 self._min_stream_id(),
                 json.dumps(log_fields),
@@ -117,18 +117,10 @@ class ConsentStore:
         rows = self.redis.xrevrange(keys.signal_log(site, signal), max=end, min="-", count=limit)
         return [{"entry_id": entry_id, **fields} for entry_id, fields in rows]
 
-    def events(self, site: str, start: datetime, end: datetime) -> list[tuple[str, dict[str, str]]]:
-        """Consent events (given / updated / withdrawn) between two instants."""
-        lo, hi = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
-        return self.redis.xrange(keys.log(site), min=str(lo), max=str(hi))
-
     def ping(self) -> bool:
         return bool(self.redis.ping())
 
     # -- internals ------------------------------------------------------------------------
-
-    def _log(self, pipe: Any, site: str, fields: dict[str, str]) -> None:
-        pipe.xadd(keys.log(site), fields, minid=self._min_stream_id(), approximate=True)
 
     def _count(self, pipe: Any, site: str, day: str, fields: dict[str, int]) -> None:
         key = keys.day(site, day)
@@ -154,8 +146,14 @@ class ConsentStore:
     ) -> Iterator[list[tuple[str, dict[str, str]]]]:
         """Consent events between two instants, oldest first, ``page`` entries per round trip."""
         lo, hi = str(int(start.timestamp() * 1000)), str(int(end.timestamp() * 1000))
+        return self.stream_pages(keys.log(site), lo, hi, page)
+
+    def stream_pages(
+        self, stream: str, lo: str = "-", hi: str = "+", page: int = 500
+    ) -> Iterator[list[tuple[str, dict[str, str]]]]:
+        """A stream's entries in ``page``-sized replies, so a long stream never arrives at once."""
         while True:
-            rows = self.redis.xrange(keys.log(site), min=lo, max=hi, count=page)
+            rows = self.redis.xrange(stream, min=lo, max=hi, count=page)
             if rows:
                 yield rows
             if len(rows) < page:
@@ -169,7 +167,3 @@ def _dump_entry(entry: dict[str, str] | None) -> str:
 
 def _dump(record: ConsentRecord) -> str:
     return dump_record(record)
-
-
-def days_between(start: date, end: date) -> list[str]:
-    return [day_of(start + timedelta(days=i)) for i in range((end - start).days + 1)]

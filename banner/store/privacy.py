@@ -7,13 +7,10 @@ every stream entry naming them; daily counters are aggregates and stay.
 
 from __future__ import annotations
 
-from typing import Any
-
 from banner.core.consent import ConsentRecord
 from banner.store import keys
 from banner.store.consents import ConsentStore
 
-STREAM_PAGE = 1000
 MAX_CHAIN = 1000  # a loop guard: no visitor changes their mind a thousand times
 
 
@@ -39,19 +36,8 @@ def erase(store: ConsentStore, site: str, consent_id: str) -> list[str]:
     redis.delete(*[keys.record(site, i) for i in ids])
     wanted = set(ids)
     for stream, field in ((keys.log(site), "id"), *((keys.signal_log(site, s), "consent_id") for s in ("dnt", "gpc"))):
-        doomed = [entry_id for entry_id, fields in _scan(redis, stream) if fields.get(field) in wanted]
+        entries = (entry for page in store.stream_pages(stream) for entry in page)
+        doomed = [entry_id for entry_id, fields in entries if fields.get(field) in wanted]
         if doomed:
             redis.xdel(stream, *doomed)
     return ids
-
-
-def _scan(redis: Any, stream: str) -> list[tuple[str, dict[str, str]]]:
-    """Every entry of a stream, read in pages so a long stream never arrives in one reply."""
-    entries: list[tuple[str, dict[str, str]]] = []
-    start = "-"
-    while True:
-        page = redis.xrange(stream, min=start, max="+", count=STREAM_PAGE)
-        entries.extend(page)
-        if len(page) < STREAM_PAGE:
-            return entries
-        start = "(" + page[-1][0]

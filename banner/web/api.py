@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -26,7 +25,7 @@ from banner.store.consents import day_of
 from banner.web.context import services
 from banner.web.cookies import clear_consent_cookie, set_consent_cookie
 from banner.web.cors import add_cors_headers, check_origin
-from banner.web.decisions import decide_request, decision_body
+from banner.web.decisions import decide_request, decision_body, serialize
 from banner.web.inputs import current_signals, json_body, token_for
 from banner.web.storage import write_or_unavailable
 from banner.web.traffic import count_request, count_view
@@ -35,8 +34,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 CONSENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{16}\Z")
 EVENT_TYPES = ("shown",)
-DECISION_VARY = ("Cookie", "X-Consent-Token", "DNT", "Sec-GPC", "User-Agent")
-DECISION_VARY_HEADER = ", ".join(("Origin", *DECISION_VARY))
+DECISION_VARY_HEADER = "Origin, Cookie, X-Consent-Token, DNT, Sec-GPC, User-Agent"
 
 
 @bp.get("/decision")
@@ -80,11 +78,10 @@ def give_consent() -> tuple[Response, int]:
         previous.id if previous else None,
         svc.config.policy.consent_max_age_days,
     )
-    required = frozenset(c.id for c in svc.config.categories if c.required)
     write_or_unavailable(
         lambda: svc.durable.save_consent(
             record,
-            counters.consent_counts(record, required),
+            counters.consent_counts(record, svc.config.required_ids),
             signal_log_entries(record, result),
             day_of(issued_at),
         )
@@ -114,7 +111,7 @@ def withdraw_consent() -> Response:
         withdrawn = write_or_unavailable(lambda: svc.durable.withdraw(site.id, claim_id, at, day_of(now)))
     body = decide_request(services(), site, None, signals).to_json()
     body["withdrawn"] = withdrawn
-    response = _decision_response(site, body)
+    response = Response(serialize(body), headers=_decision_headers(site), mimetype="application/json")
     clear_consent_cookie(response, site)
     return response
 
@@ -159,16 +156,8 @@ def _site_from_args() -> Site:
     return site_of(services().config, request.args.get("site"))
 
 
-def _decision_response(site: Site, body: dict[str, Any]) -> Response:
-    response = add_cors_headers(jsonify(body), site.origins)
-    response.headers["Cache-Control"] = "private, no-store"
-    for header in DECISION_VARY:
-        response.vary.add(header)
-    return response
-
-
 def _decision_headers(site: Site) -> list[tuple[str, str]]:
-    """What ``_decision_response`` sets, written out at once instead of header by header."""
+    """Per visitor and never cached; CORS for the site's own origins."""
     headers = [("Vary", DECISION_VARY_HEADER), ("Cache-Control", "private, no-store")]
     origin = request.headers.get("Origin")
     if origin and origin in site.origins:

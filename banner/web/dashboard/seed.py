@@ -118,7 +118,6 @@ class DemoSeeder:
 
     def __init__(self, config: Config, store: ConsentStore, rng: random.Random) -> None:
         self.config, self.store, self.rng = config, store, rng
-        self.required = frozenset(c.id for c in config.categories if c.required)
         self.optional = [c.id for c in config.categories if not c.required]
         self.recent: list[str] = []
 
@@ -153,7 +152,9 @@ class DemoSeeder:
         bot = self.rng.random() < BOT_SHARE
         visitor = self._bot() if bot else self._visitor()
         record, entries = self._record(site, visitor, when, shown, progress)
-        self.store.save_consent(record, counters.consent_counts(record, self.required), entries, day_of(when))
+        self.store.save_consent(
+            record, counters.consent_counts(record, self.config.required_ids), entries, day_of(when)
+        )
         report.consents += not bot
         report.bots += bot
         self.recent = [*self.recent[-199:], record.id]
