@@ -45,6 +45,30 @@ def test_export_and_erase_one_visitors_history(app: Flask, redis: Any) -> None:
     assert missing.exit_code != 0 and "no consent record" in missing.output
 
 
+def test_consent_ids_never_start_with_a_dash() -> None:
+    """An id is pasted into shell commands; one in 64 random ids would otherwise read as an option."""
+    from banner.core.consent import new_consent_id
+
+    ids = [new_consent_id() for _ in range(2000)]
+    assert not [i for i in ids if i.startswith("-")]
+    assert all(len(i) == 16 for i in ids) and len(set(ids)) == len(ids)
+
+
+def test_an_id_starting_with_a_dash_goes_after_double_dash(app: Flask, redis: Any, monkeypatch: Any) -> None:
+    """Records written before ids avoided a leading dash are still reachable from the command line."""
+    from banner.web import api
+
+    monkeypatch.setattr(api, "new_consent_id", lambda: "-olderIdWithDash")
+    given = give(app.test_client(), "accept_all")
+    assert given["id"] == "-olderIdWithDash"
+    runner = app.test_cli_runner()
+    exported = runner.invoke(args=["export-consent", "--site", "demo", "--", given["id"]])
+    assert exported.exit_code == 0, exported.output
+    assert json.loads(exported.output)["id"] == given["id"]
+    erased = runner.invoke(args=["erase-consent", "--site", "demo", "--yes", "--", given["id"]])
+    assert erased.exit_code == 0 and "erased 1 record(s)" in erased.output
+
+
 def test_erasure_asks_for_confirmation(app: Flask, redis: Any) -> None:
     consent = give(app.test_client(), "accept_all")
     result = app.test_cli_runner().invoke(args=["erase-consent", "--site", "demo", consent["id"]], input="n\n")

@@ -37,7 +37,10 @@ class ConsentRequest:
 
 
 def new_consent_id() -> str:
-    return secrets.token_urlsafe(ID_BYTES)
+    """A random URL-safe id that never starts with '-', so operators can pass it to a command as is."""
+    while (consent_id := secrets.token_urlsafe(ID_BYTES)).startswith("-"):
+        pass
+    return consent_id
 
 
 def site_of(config: Config, site_id: Any) -> Site:

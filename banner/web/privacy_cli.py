@@ -17,7 +17,10 @@ from banner.web.context import services
 @click.argument("consent_id")
 @with_appcontext
 def export_consent(site: str, consent_id: str) -> None:
-    """Print one visitor's consent history as JSON Lines, newest first (access request)."""
+    """Print one visitor's consent history as JSON Lines, newest first (access request).
+
+    An id that starts with '-' goes after '--': export-consent --site demo -- -AbC...
+    """
     records = privacy.history(services().store, site, consent_id)
     if not records:
         raise click.ClickException(f"no consent record {consent_id!r} for site {site!r}")
@@ -31,7 +34,10 @@ def export_consent(site: str, consent_id: str) -> None:
 @click.argument("consent_id")
 @with_appcontext
 def erase_consent(site: str, consent_id: str, yes: bool) -> None:
-    """Erase one visitor's consent records and their log entries (erasure request)."""
+    """Erase one visitor's consent records and their log entries (erasure request).
+
+    An id that starts with '-' goes after '--': erase-consent --site demo -- -AbC...
+    """
     store = services().store
     found = privacy.history(store, site, consent_id)
     if not found:
