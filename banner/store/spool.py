@@ -4,6 +4,10 @@ Each process appends to its own file under ``<data_dir>/spool``. Replay renames 
 (under a lock, so no append can land in a file being read), then applies every entry in order.
 Entries are applied with idempotent store calls, so a replay that is interrupted and repeated
 stores each consent once.
+
+Every consent write asks whether anything is spooled, so that answer is one ``stat`` of a
+marker file rather than a directory listing: an append creates the marker before its entry,
+and a replay removes it only once no spool file is left.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 Entry = dict[str, Any]
@@ -22,12 +26,16 @@ Entry = dict[str, Any]
 class Spool:
     def __init__(self, directory: str) -> None:
         self.directory = directory
+        self._marker = os.path.join(directory, ".pending")
         os.makedirs(directory, exist_ok=True)
+        if self._files((".jsonl", ".replay")):
+            self._mark()
 
     def append(self, entry: Entry) -> None:
         """Durable before it returns: the caller may acknowledge the consent afterwards."""
         line = json.dumps(entry, separators=(",", ":")) + "\n"
         with self._locked():
+            self._mark()
             fd = os.open(self._active_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 os.write(fd, line.encode())
@@ -36,7 +44,7 @@ class Spool:
                 os.close(fd)
 
     def pending(self) -> bool:
-        return any(name.endswith((".jsonl", ".replay")) for name in os.listdir(self.directory))
+        return os.path.exists(self._marker)
 
     def depth(self) -> int:
         """Entries waiting to be replayed, across every process's files."""
@@ -65,10 +73,17 @@ class Spool:
                 apply(entry)
                 done += 1
             os.unlink(path)
+        with self._locked():
+            if not self._files((".jsonl", ".replay")):
+                with suppress(FileNotFoundError):
+                    os.unlink(self._marker)
         return done
 
     def _files(self, suffixes: tuple[str, ...]) -> list[str]:
         return sorted(n for n in os.listdir(self.directory) if n.endswith(suffixes))
+
+    def _mark(self) -> None:
+        os.close(os.open(self._marker, os.O_WRONLY | os.O_CREAT, 0o600))
 
     def _active_path(self) -> str:
         return os.path.join(self.directory, f"{os.getpid()}.jsonl")
