@@ -64,7 +64,7 @@ def test_keyboard_only_flow(page: Any, context: Any, live: Live) -> None:
         assert page.evaluate(FOCUSED)["inDialog"] is True
     page.keyboard.press("Escape")
     assert page.locator(DIALOG).is_hidden()
-    page.locator(BAR).wait_for(state="visible", timeout=2000)  # the dialog's close event brings it back
+    page.locator(BAR).wait_for(state="visible", timeout=10_000)  # the dialog's close event brings it back
 
     page.keyboard.press("Shift+Tab")  # from the first layer's container back into the page
     _tab_to(page, "Customize")
