@@ -17,9 +17,10 @@ class Tally:
         self._counts: Counter[tuple[str, str, str]] = Counter()
         self._lock = threading.Lock()
 
-    def add(self, site: str, day: str, field: str, n: int = 1) -> None:
+    def add(self, site: str, day: str, counts: dict[str, int]) -> None:
         with self._lock:
-            self._counts[(site, day, field)] += n
+            for field, n in counts.items():
+                self._counts[(site, day, field)] += n
 
     def drain(self) -> dict[tuple[str, str, str], int]:
         """Take every pending count, leaving the tally empty."""
