@@ -113,8 +113,9 @@ def test_streams_keep_only_retention_days_of_entries(redis: Any) -> None:
         )
 
     entry = {"time": "t", "consent_id": "AAAAAAAAAAAAAAAA", "honored": "false"}
-    store.save_consent(record("AAAAAAAAAAAAAAAA"), {"consents": 1}, {"dnt": entry}, "20260101")
+    store.save_consent(record("AAAAAAAAAAAAAAAA"), {"consents": 1}, {"dnt": entry, "gpc": entry}, "20260101")
     time.sleep(1.2)
     store.save_consent(record("BBBBBBBBBBBBBBBB"), {"consents": 1}, {"dnt": {**entry, "consent_id": "B"}}, "20260101")
     assert [f["id"] for _, f in redis.xrange(keys.log("demo"))] == ["BBBBBBBBBBBBBBBB"]
     assert [f["consent_id"] for _, f in redis.xrange(keys.signal_log("demo", "dnt"))] == ["B"]
+    assert redis.xlen(keys.signal_log("demo", "gpc")) == 0  # trimmed though no GPC entry came

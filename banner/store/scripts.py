@@ -21,8 +21,10 @@ end
 append(KEYS[2], ARGV[4])
 for field, n in pairs(cjson.decode(ARGV[5])) do redis.call('HINCRBY', KEYS[3], field, n) end
 redis.call('EXPIRE', KEYS[3], ARGV[6])
-if ARGV[7] ~= '' then append(KEYS[4], ARGV[7]) end
-if ARGV[8] ~= '' then append(KEYS[5], ARGV[8]) end
+-- a signal log without a new entry is still trimmed, so old entries leave on time
+for i, key in ipairs({KEYS[4], KEYS[5]}) do
+  if ARGV[6 + i] ~= '' then append(key, ARGV[6 + i]) else redis.call('XTRIM', key, 'MINID', ARGV[3]) end
+end
 return 1
 """
 
