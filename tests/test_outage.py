@@ -13,8 +13,8 @@ from flask import Flask
 
 from banner.store import keys
 from banner.store.spool import Spool
+from bench.servers import RedisProcess
 from tests.conftest import DESKTOP_UA, make_app
-from tests.redis_process import RedisProcess
 
 BODY = {"site": "demo", "action": "custom", "choices": {"analytics": True}}
 
