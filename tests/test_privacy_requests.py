@@ -88,34 +88,15 @@ def test_streams_keep_only_retention_days_of_entries(redis: Any) -> None:
     """Each write trims the site's streams to the retention window (exactly, not by node)."""
     import time
 
-    from banner.core.consent import ConsentRecord
     from banner.store import ConsentStore
+    from tests.dashboard_support import record
 
     store = ConsentStore(redis, retention_seconds=1)
-
-    def record(consent_id: str) -> ConsentRecord:
-        return ConsentRecord(
-            id=consent_id,
-            site="demo",
-            event="given",
-            action="accept_all",
-            given_at="2026-01-01T00:00:00Z",
-            expires_at="2027-01-01T00:00:00Z",
-            policy_version="2015-02-01",
-            banner_version="0" * 16,
-            lang="en",
-            choices={"analytics": True},
-            trackers={},
-            signals={"dnt": {"present": True, "honored": False}, "gpc": {"present": False, "honored": False}},
-            device="desktop",
-            browser="Chrome",
-            os="Windows",
-        )
-
+    first, second = (record(letter * 16, "accept_all", ("analytics",), dnt=True) for letter in "AB")
     entry = {"time": "t", "consent_id": "AAAAAAAAAAAAAAAA", "honored": "false"}
-    store.save_consent(record("AAAAAAAAAAAAAAAA"), {"consents": 1}, {"dnt": entry, "gpc": entry}, "20260101")
+    store.save_consent(first, {"consents": 1}, {"dnt": entry, "gpc": entry}, "20260101")
     time.sleep(1.2)
-    store.save_consent(record("BBBBBBBBBBBBBBBB"), {"consents": 1}, {"dnt": {**entry, "consent_id": "B"}}, "20260101")
+    store.save_consent(second, {"consents": 1}, {"dnt": {**entry, "consent_id": "B"}}, "20260101")
     assert [f["id"] for _, f in redis.xrange(keys.log("demo"))] == ["BBBBBBBBBBBBBBBB"]
     assert [f["consent_id"] for _, f in redis.xrange(keys.signal_log("demo", "dnt"))] == ["B"]
     assert redis.xlen(keys.signal_log("demo", "gpc")) == 0  # trimmed though no GPC entry came
