@@ -21,13 +21,10 @@ from banner.web.errors import error_response
 THROTTLE = "dashboard.throttle"
 USER_KEY = "user"
 PUBLIC_ENDPOINTS = frozenset({"dashboard.login"})
-SECURITY_HEADERS = {
-    "Cache-Control": "private, no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-}
+#: On top of what every response gets (``banner.web.headers``, which also gives the pages their CSP).
+SECURITY_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "same-origin"}
+#: The dashboard's JSON answers load nothing at all.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def current_user() -> DashboardUser | None:
@@ -71,6 +68,12 @@ def _api_gate() -> Response | None:
 def _headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    return response
+
+
+@api_bp.after_request
+def _api_csp(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", API_CSP)
     return response
 
 
