@@ -175,12 +175,21 @@ class Config:
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions(default_countries()))
     _categories_by_id: Mapping[str, Category] = field(init=False, repr=False, compare=False)
     _trackers_by_id: Mapping[str, Tracker] = field(init=False, repr=False, compare=False)
+    #: Derived once, for the per-request paths: required categories, ad networks, VAST hosts.
     required_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+    ad_network_ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    vast_hosts: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_categories_by_id", {c.id: c for c in self.categories})
-        object.__setattr__(self, "_trackers_by_id", {t.id: t for t in self.trackers})
-        object.__setattr__(self, "required_ids", frozenset(c.id for c in self.categories if c.required))
+        derived = {
+            "_categories_by_id": {c.id: c for c in self.categories},
+            "_trackers_by_id": {t.id: t for t in self.trackers},
+            "required_ids": frozenset(c.id for c in self.categories if c.required),
+            "ad_network_ids": tuple(t.id for t in self.trackers if t.kind is TrackerKind.AD_NETWORK),
+            "vast_hosts": frozenset(h.lower() for t in self.trackers if t.kind is TrackerKind.VAST for h in t.hosts),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     def category(self, category_id: str) -> Category | None:
         return self._categories_by_id.get(category_id)

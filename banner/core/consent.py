@@ -109,7 +109,7 @@ def _effective_overrides(config: Config, trackers: dict[str, bool]) -> dict[str,
     return {
         tid: on
         for tid, on in trackers.items()
-        if not config.category(config.tracker(tid).category).required  # type: ignore[union-attr]
+        if config.tracker(tid).category not in config.required_ids  # type: ignore[union-attr]
     }
 
 

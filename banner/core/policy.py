@@ -120,7 +120,7 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
     allowed: dict[str, list[str]] = {kind.value: [] for kind in TrackerKind}
     denied: dict[str, list[str]] = {kind.value: [] for kind in TrackerKind}
     for tracker in config.trackers:
-        required = config.category(tracker.category).required  # type: ignore[union-attr]
+        required = tracker.category in config.required_ids
         on = categories[tracker.category]
         if not required and claim is not None and tracker.id in claim.trackers:
             on = claim.trackers[tracker.id] and not bot and not dnt.honored
@@ -152,8 +152,7 @@ def _refuses_sale(config: Config, claim: ConsentClaim | None) -> bool:
     """ "Do not sell or share": the visitor turned every ad network off by name."""
     if claim is None:
         return False
-    ad_networks = [t.id for t in config.trackers if t.kind is TrackerKind.AD_NETWORK]
-    return bool(ad_networks) and all(claim.trackers.get(t) is False for t in ad_networks)
+    return bool(config.ad_network_ids) and all(claim.trackers.get(t) is False for t in config.ad_network_ids)
 
 
 def _consent_mode(config: Config, categories: dict[str, bool], no_sale: bool) -> dict[str, str]:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from banner.core.config import Config, TrackerKind
+from banner.core.config import Config
 from banner.core.errors import InvalidInput
 from banner.core.policy import Decision
 from banner.core.regimes import Regime
@@ -54,13 +54,9 @@ def checked_tag(config: Config, url: object) -> str:
         raise InvalidInput("'url' must be an http or https URL", "url")
     if parts.username or parts.password:
         raise InvalidInput("'url' must not carry credentials", "url")
-    if host not in vast_hosts(config):
+    if host not in config.vast_hosts:
         raise InvalidInput(f"host {host[:80]!r} is not a configured VAST ad server", "url")
     return url
-
-
-def vast_hosts(config: Config) -> frozenset[str]:
-    return frozenset(h.lower() for t in config.trackers if t.kind is TrackerKind.VAST for h in t.hosts)
 
 
 def ad_request(decision: Decision, url: str) -> AdRequest:

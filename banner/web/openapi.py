@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify
 
 from banner.core.config import Config
-from banner.core.vast import vast_hosts
 from banner.web.context import services
 
 bp = Blueprint("openapi", __name__)
@@ -347,7 +346,7 @@ def _deployment_schemas(config: Config) -> dict[str, Any]:
         properties = {i: {"type": "boolean"} for i in ids}
         return {"type": "object", "properties": properties, "additionalProperties": False, "description": what}
 
-    hosts = "|".join(re.escape(h) for h in sorted(vast_hosts(config)))
+    hosts = "|".join(re.escape(h) for h in sorted(config.vast_hosts))
     return {
         "VastTag": {
             "type": "string",
