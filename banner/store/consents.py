@@ -12,13 +12,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from redis.exceptions import RedisError
-
 from banner.core.consent import ConsentRecord
 from banner.store import keys, scripts
 from banner.store.codec import dump_record, load_record
-
-__all__ = ["ConsentStore", "RedisError"]
 
 DAY_FORMAT = "%Y%m%d"
 
@@ -77,13 +73,13 @@ class ConsentStore:
         )
         return bool(stored)
 
-    def withdraw(self, site: str, consent_id: str, at: str, day: str) -> ConsentRecord | None:
-        """Mark a record withdrawn (once); None when it is unknown (expired or never stored)."""
-        raw = self._withdraw(
+    def withdraw(self, site: str, consent_id: str, at: str, day: str) -> bool:
+        """Mark a record withdrawn (once); False when it is unknown (expired or never stored)."""
+        found = self._withdraw(
             keys=[keys.record(site, consent_id), keys.log(site), keys.day(site, day)],
             args=[at, self._min_stream_id(), self.retention + 86400],
         )
-        return load_record(raw, site) if raw else None
+        return bool(found)
 
     def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
         """Flush a batch of (site, day, field) -> n counts in one pipeline."""
@@ -163,7 +159,3 @@ class ConsentStore:
 
 def _dump_entry(entry: dict[str, str] | None) -> str:
     return json.dumps(entry, separators=(",", ":")) if entry else ""
-
-
-def _dump(record: ConsentRecord) -> str:
-    return dump_record(record)

@@ -40,11 +40,11 @@ class DurableStore:
 
     def withdraw(self, site: str, consent_id: str, at: str, day: str) -> str | None:
         """The withdrawn consent's id; when spooled, the id is taken as given (applied later)."""
-        record = self._write(
+        found = self._write(
             lambda: self.store.withdraw(site, consent_id, at, day),
             lambda: {"op": "withdraw", "site": site, "id": consent_id, "at": at, "day": day},
         )
-        return consent_id if record is _SPOOLED else (record.id if record else None)
+        return consent_id if found else None
 
     def drain(self) -> int:
         """Replay spooled writes; returns how many were applied (0 while Redis is still down)."""

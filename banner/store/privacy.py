@@ -27,9 +27,9 @@ def history(store: ConsentStore, site: str, consent_id: str) -> list[ConsentReco
     return records
 
 
-def erase(store: ConsentStore, site: str, consent_id: str) -> list[str]:
-    """Delete the visitor's records and the stream entries that name them; returns the ids."""
-    ids = [r.id for r in history(store, site, consent_id)]
+def erase(store: ConsentStore, site: str, records: list[ConsentRecord]) -> list[str]:
+    """Delete a visitor's records (their ``history``) and the stream entries naming them; returns the ids."""
+    ids = [r.id for r in records]
     if not ids:
         return []
     redis = store.redis

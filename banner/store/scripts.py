@@ -30,13 +30,14 @@ return 1
 
 # KEYS: record, log, day
 # ARGV: withdrawn_at, min stream id, day ttl
+# Returns 1 when the record exists (withdrawn now or before), 0 when it is unknown.
 WITHDRAW = """
 local raw = redis.call('GET', KEYS[1])
-if not raw then return false end
+if not raw then return 0 end
 local record = cjson.decode(raw)
 local long = record['i'] == nil  -- a record stored before the compact form (banner.store.codec)
 local withdrawn = long and 'withdrawn_at' or 'w'
-if record[withdrawn] ~= cjson.null and record[withdrawn] ~= nil then return raw end
+if record[withdrawn] ~= cjson.null and record[withdrawn] ~= nil then return 1 end
 record[withdrawn] = ARGV[1]
 local updated = cjson.encode(record)
 redis.call('SET', KEYS[1], updated, 'KEEPTTL')
@@ -44,5 +45,5 @@ redis.call('XADD', KEYS[2], 'MINID', ARGV[2], '*', 'type', 'withdrawn',
   'id', long and record['id'] or record['i'], 'action', long and record['action'] or record['a'])
 redis.call('HINCRBY', KEYS[3], 'withdrawals', 1)
 redis.call('EXPIRE', KEYS[3], ARGV[3])
-return updated
+return 1
 """

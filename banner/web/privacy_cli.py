@@ -44,7 +44,7 @@ def erase_consent(site: str, consent_id: str, yes: bool) -> None:
         raise click.ClickException(f"no consent record {consent_id!r} for site {site!r}")
     if not yes:
         click.confirm(f"Erase {len(found)} record(s) of this visitor?", abort=True)
-    erased = privacy.erase(store, site, consent_id)
+    erased = privacy.erase(store, site, found)
     click.echo(f"erased {len(erased)} record(s): {', '.join(erased)}")
 
 
