@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import date
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from banner.core.config import (
 from banner.core.config_reader import Section
 from banner.core.errors import ConfigError
 from banner.core.regimes import Jurisdictions, Regime, default_countries
+from banner.core.signals import COUNTRY_RE
 
 ID_RE = re.compile(r"[a-z0-9-]{1,40}\Z")
 TRACKER_ID_RE = re.compile(r"[a-z0-9_-]{1,40}\Z")
@@ -39,7 +41,6 @@ ORIGIN_RE = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?\Z")
 HOST_RE = re.compile(r"[A-Za-z0-9.-]{1,253}\Z")
 COOKIE_RE = re.compile(r"[A-Za-z0-9_.*-]{1,80}\Z")
 COOKIE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,40}\Z")
-COUNTRY_RE = re.compile(r"[A-Z]{2}\Z")
 
 
 def load_config(path: str, environ: Mapping[str, str], require_secret: bool) -> Config:
@@ -155,7 +156,7 @@ def _jurisdictions(s: Section) -> Jurisdictions:
 
 def _limits(s: Section) -> RateLimits:
     defaults = RateLimits()
-    values = {name: s.get(name, str, getattr(defaults, name)) for name in ("consent", "events", "login")}
+    values = {name: s.get(name, str, getattr(defaults, name)) for name in (f.name for f in fields(RateLimits))}
     for name, value in values.items():
         try:
             parse_many(value)

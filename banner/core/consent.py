@@ -16,6 +16,7 @@ from typing import Any
 from banner.core.config import Config, Site
 from banner.core.errors import InvalidInput, UnknownSite
 from banner.core.policy import DNT_HONORED_REASON, DNT_REASON, Decision
+from banner.core.timestamps import utc_iso
 from banner.core.tokens import ConsentClaim
 
 ID_BYTES = 12  # 16 URL-safe characters, 96 bits: unguessable, short in the cookie
@@ -163,8 +164,8 @@ def build_record(
         site=request.site.id,
         event="updated" if replaces else "given",
         action=str(request.action),
-        given_at=_iso(issued_at),
-        expires_at=_iso(issued_at + timedelta(days=max_age_days)),
+        given_at=utc_iso(issued_at),
+        expires_at=utc_iso(issued_at + timedelta(days=max_age_days)),
         policy_version=claim.policy_version,
         banner_version=banner_version,
         lang=request.lang,
@@ -180,10 +181,6 @@ def build_record(
         region=decision.signals.region,
         replaces=replaces,
     )
-
-
-def _iso(when: datetime) -> str:
-    return when.isoformat().replace("+00:00", "Z")
 
 
 def signal_log_entries(record: ConsentRecord, result: Decision) -> dict[str, dict[str, str]]:

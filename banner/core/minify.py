@@ -83,12 +83,9 @@ class Token(NamedTuple):
     space_before: bool
 
 
-def minify_js(source: str, mangle: bool = True) -> str:
-    """Strip comments and insignificant whitespace; with ``mangle``, shorten declared names."""
-    tokens = tokenize(source)
-    if mangle:
-        tokens = merge_declarations(shorten_literals(mangle_names(tokens)))
-    return _join(tokens)
+def minify_js(source: str) -> str:
+    """Strip comments and insignificant whitespace, and shorten declared names."""
+    return _join(merge_declarations(shorten_literals(mangle_names(tokenize(source)))))
 
 
 def tokenize(source: str) -> list[Token]:

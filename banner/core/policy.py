@@ -23,6 +23,7 @@ from typing import Any
 from banner.core.config import GCM_KEYS, Config, Site, TrackerKind
 from banner.core.regimes import Regime
 from banner.core.signals import Signals
+from banner.core.timestamps import utc_iso
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 
 #: Google Consent Mode keys that GPC ("do not sell or share") turns off.
@@ -170,4 +171,4 @@ def _expiry(claim: ConsentClaim | None, max_age_days: int) -> datetime | None:
 
 
 def _iso(when: datetime | None) -> str | None:
-    return when.isoformat().replace("+00:00", "Z") if when else None
+    return utc_iso(when) if when else None

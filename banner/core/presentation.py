@@ -32,14 +32,13 @@ def pick_language(site: Site, requested: str | None, accept_language: str = "") 
     return site.default_language
 
 
-def client_config(config: Config, site: Site, lang: str, regime: Regime | None = None) -> dict[str, Any]:
+def client_config(config: Config, site: Site, lang: str, regime: Regime) -> dict[str, Any]:
     """The site's configuration as the banner script needs it, in one language and one regime.
 
     Categories travel as compact arrays, each with its trackers nested:
     ``[id, required, gcm keys, label, description, [[id, name, kind, hosts, cookies], ...]]``.
     Only the texts of the regime's layout are sent; ``texts.body`` is that layout's text.
     """
-    regime = regime or config.jurisdictions.unknown
     policy = config.policy
     return {
         "site": site.id,

@@ -11,7 +11,7 @@ import enum
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from itsdangerous import (
     BadData,
@@ -140,8 +140,6 @@ def _claim_from(payload: Any, issued: datetime) -> ConsentClaim | None:
     choices, trackers = payload.get("c"), payload.get("t", {})
     if not (isinstance(ident, str) and isinstance(site, str) and isinstance(version, str)):
         return None
-    if not (isinstance(choices, dict) and isinstance(trackers, dict)):
-        return None
     if not _is_flag_map(choices) or not _is_flag_map(trackers):
         return None
     return ConsentClaim(
@@ -154,7 +152,7 @@ def _claim_from(payload: Any, issued: datetime) -> ConsentClaim | None:
     )
 
 
-def _is_flag_map(value: Any) -> bool:
+def _is_flag_map(value: Any) -> TypeGuard[dict[str, int]]:
     return isinstance(value, dict) and all(
         isinstance(k, str) and v in (0, 1) and not isinstance(v, float) for k, v in value.items()
     )

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from banner.core.consent import ConsentRecord
+from banner.core.timestamps import utc_iso
 
 #: Record field -> stored key, for the plain-valued fields.
 SHORT = {
@@ -81,4 +82,4 @@ def _seconds(iso: str) -> int | str:
 def _iso(value: int | str) -> str:
     if isinstance(value, str):
         return value
-    return datetime.fromtimestamp(value, UTC).isoformat().replace("+00:00", "Z")
+    return utc_iso(datetime.fromtimestamp(value, UTC))

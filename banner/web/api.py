@@ -20,6 +20,7 @@ from banner.core.consent import (
 )
 from banner.core.errors import InvalidInput, NotFound
 from banner.core.policy import decide
+from banner.core.timestamps import utc_iso
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 from banner.store.consents import day_of
 from banner.web.context import services
@@ -106,7 +107,7 @@ def withdraw_consent() -> Response:
     withdrawn = None
     if verified.claim is not None:
         now = datetime.now(UTC)
-        at = now.isoformat().replace("+00:00", "Z")
+        at = utc_iso(now)
         claim_id = verified.claim.id
         withdrawn = write_or_unavailable(lambda: svc.durable.withdraw(site.id, claim_id, at, day_of(now)))
     body = decide_request(services(), site, None, signals).to_json()

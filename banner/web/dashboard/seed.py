@@ -28,6 +28,7 @@ from banner.core.policy import decide
 from banner.core.presentation import banner_versions
 from banner.core.regimes import Regime
 from banner.core.signals import Signals, classify_user_agent
+from banner.core.timestamps import utc_iso
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 from banner.store import ConsentStore
 from banner.store.consents import day_of
@@ -160,7 +161,7 @@ class DemoSeeder:
         self.recent = [*self.recent[-199:], record.id]
         if not bot and self.rng.random() < WITHDRAW_SHARE:
             at = min(when + timedelta(minutes=self.rng.uniform(1, 240)), datetime.combine(when.date(), time.max, UTC))
-            self.store.withdraw(site.id, record.id, _iso(at), day_of(at))
+            self.store.withdraw(site.id, record.id, utc_iso(at), day_of(at))
             report.withdrawals += 1
 
     def _record(
@@ -218,7 +219,3 @@ class DemoSeeder:
         ):
             counts[(site.id, key, name)] += n
         return views
-
-
-def _iso(when: datetime) -> str:
-    return when.isoformat().replace("+00:00", "Z")
