@@ -11,12 +11,19 @@ from banner.core.signals import Signals
 
 VIEWS = "views"  # banner shown (sendBeacon 'shown' events)
 REQUESTS = "requests"  # banner, consent and decision requests
-REQUESTS_DNT = "requests:dnt"
-REQUESTS_GPC = "requests:gpc"
-BOT_REQUESTS = "requests:bot"
 CONSENTS = "consents"
-WITHDRAWALS = "withdrawals"
+WITHDRAWALS = "withdrawals"  # also bumped by the withdraw script (banner.store.scripts)
 BOT_CONSENTS = "bot_consents"
+#: Names of the ``name:value`` counters: one field per distinct value.
+ACTION, EVENT, GRANT, DEVICE, BROWSER, OS, REGION = "action", "event", "grant", "device", "browser", "os", "region"
+
+
+def field(name: str, value: str) -> str:
+    """A ``name:value`` counter field, e.g. ``grant:analytics`` or ``requests:dnt``."""
+    return f"{name}:{value}"
+
+
+REQUESTS_DNT, REQUESTS_GPC, BOT_REQUESTS = (field(REQUESTS, value) for value in ("dnt", "gpc", "bot"))
 
 
 def request_counts(signals: Signals) -> dict[str, int]:
@@ -37,17 +44,17 @@ def consent_counts(record: ConsentRecord, required: frozenset[str]) -> dict[str,
         return {BOT_CONSENTS: 1}
     counts = {
         CONSENTS: 1,
-        f"action:{record.action}": 1,
-        f"event:{record.event}": 1,
-        f"device:{record.device}": 1,
-        f"browser:{record.browser}": 1,
-        f"os:{record.os}": 1,
-        f"region:{record.region or 'unknown'}": 1,
+        field(ACTION, record.action): 1,
+        field(EVENT, record.event): 1,
+        field(DEVICE, record.device): 1,
+        field(BROWSER, record.browser): 1,
+        field(OS, record.os): 1,
+        field(REGION, record.region or "unknown"): 1,
     }
     for category, granted in record.choices.items():
         if granted and category not in required:
-            counts[f"grant:{category}"] = 1
+            counts[field(GRANT, category)] = 1
     for signal, seen in record.signals.items():
         if seen["present"]:
-            counts[f"consents:{signal}"] = 1
+            counts[field(CONSENTS, signal)] = 1
     return counts

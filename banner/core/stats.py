@@ -19,7 +19,7 @@ from typing import Any
 from banner.core import counters
 
 ACTIONS: tuple[str, ...] = ("accept_all", "custom", "reject_all")
-BREAKDOWNS: tuple[str, ...] = ("device", "browser", "os", "region")
+BREAKDOWNS: tuple[str, ...] = (counters.DEVICE, counters.BROWSER, counters.OS, counters.REGION)
 SIGNALS: tuple[str, ...] = ("dnt", "gpc")
 
 
@@ -154,16 +154,16 @@ def period(fields: Mapping[str, int], categories: Sequence[str]) -> Period:
         requests=requests,
         bot_requests=bot_requests,
         consents=consents,
-        given=get("event:given", 0),
-        updated=get("event:updated", 0),
+        given=get(counters.field(counters.EVENT, "given"), 0),
+        updated=get(counters.field(counters.EVENT, "updated"), 0),
         withdrawals=get(counters.WITHDRAWALS, 0),
         bot_consents=get(counters.BOT_CONSENTS, 0),
-        actions={action: get(f"action:{action}", 0) for action in ACTIONS},
-        opt_in=tuple(OptIn(c, get(f"grant:{c}", 0), consents, views) for c in categories),
+        actions={action: get(counters.field(counters.ACTION, action), 0) for action in ACTIONS},
+        opt_in=tuple(OptIn(c, get(counters.field(counters.GRANT, c), 0), consents, views) for c in categories),
         signals={
             name: {
-                "requests": Share(min(get(f"requests:{name}", 0), human_requests), human_requests),
-                "consents": Share(get(f"consents:{name}", 0), consents),
+                "requests": Share(min(get(counters.field(counters.REQUESTS, name), 0), human_requests), human_requests),
+                "consents": Share(get(counters.field(counters.CONSENTS, name), 0), consents),
             }
             for name in SIGNALS
         },
@@ -172,7 +172,7 @@ def period(fields: Mapping[str, int], categories: Sequence[str]) -> Period:
 
 def breakdown(fields: Mapping[str, int], name: str) -> tuple[tuple[str, int], ...]:
     """Values of ``name:<value>`` counters, biggest first (ties by name, for a stable order)."""
-    prefix = f"{name}:"
+    prefix = counters.field(name, "")
     rows = [(field[len(prefix) :], n) for field, n in fields.items() if field.startswith(prefix) and n > 0]
     return tuple(sorted(rows, key=lambda row: (-row[1], row[0])))
 

@@ -43,7 +43,7 @@ local updated = cjson.encode(record)
 redis.call('SET', KEYS[1], updated, 'KEEPTTL')
 redis.call('XADD', KEYS[2], 'MINID', ARGV[2], '*', 'type', 'withdrawn',
   'id', long and record['id'] or record['i'], 'action', long and record['action'] or record['a'])
-redis.call('HINCRBY', KEYS[3], 'withdrawals', 1)
+redis.call('HINCRBY', KEYS[3], 'withdrawals', 1)  -- banner.core.counters.WITHDRAWALS
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 return 1
 """
