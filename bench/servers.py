@@ -64,7 +64,13 @@ class RedisProcess:
             redis_command(self.workdir, self.socket), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         client = redis.Redis(unix_socket_path=str(self.socket))
-        _wait_for(lambda: _pings(client), "redis-server")
+        try:
+            _wait_for(lambda: _pings(client), "redis-server")
+        except BaseException:
+            _stop(self.process)
+            raise
+        finally:
+            client.close()
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no final fsync; only what reached the AOF survives."""
