@@ -23,6 +23,11 @@ def day_of(when: datetime | date) -> str:
     return when.strftime(DAY_FORMAT)
 
 
+def today() -> str:
+    """The UTC day, for the per-request paths (``time`` is several times cheaper than ``datetime``)."""
+    return time.strftime(DAY_FORMAT, time.gmtime())
+
+
 class ConsentStore:
     """Reads and writes one deployment's consent data."""
 

@@ -57,7 +57,8 @@ class DurableStore:
             return 0
 
     def depth(self) -> int:
-        return self.spool.depth() if self.spool else 0
+        """Spooled writes waiting; one ``stat`` when there are none (the usual answer to a health probe)."""
+        return self.spool.depth() if self.spool and self.spool.pending() else 0
 
     def _write(self, now: Callable[[], Any], entry: Callable[[], Entry]) -> Any:
         """Write to Redis, or spool ``entry()`` (built only then) to replay in order later."""

@@ -33,17 +33,13 @@ HTTP_CODES = {
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(ApiError)
-    def _api_error(e: ApiError) -> Response:
-        return error_response(e.status, e.code, e.message)
+    app.register_error_handler(ApiError, _refusal)
+    app.register_error_handler(InvalidInput, _refusal)
+    app.register_error_handler(HTTPException, http_error)
 
-    @app.errorhandler(InvalidInput)
-    def _invalid(e: InvalidInput) -> Response:
-        return error_response(e.status, e.code, e.message)
 
-    @app.errorhandler(HTTPException)
-    def _http(e: HTTPException) -> Response | HTTPException:
-        return http_error(e)
+def _refusal(e: ApiError | InvalidInput) -> Response:
+    return error_response(e.status, e.code, e.message)
 
 
 def http_error(e: HTTPException) -> Response | HTTPException:

@@ -9,6 +9,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 
 from redis.exceptions import RedisError
@@ -24,7 +25,6 @@ class Flusher:
         self.tally, self.durable, self.interval = tally, durable, interval
         self.also: list[Callable[[], None]] = []  # other batched writes, e.g. rate-limit counts
         self._pid: int | None = None
-        self._stop = threading.Event()
 
     def flush(self) -> None:
         """Replay any spooled consent writes, then move the pending counts."""
@@ -48,9 +48,7 @@ class Flusher:
         threading.Thread(target=self._run, name="tally-flusher", daemon=True).start()
         atexit.register(self.flush)
 
-    def stop(self) -> None:
-        self._stop.set()
-
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while True:
+            time.sleep(self.interval)
             self.flush()

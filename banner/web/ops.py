@@ -13,10 +13,7 @@ bp = Blueprint("ops", __name__)
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     svc = services()
-    try:
-        redis_ok = svc.store.ping()
-    except RedisError:
-        redis_ok = False
+    redis_ok = _redis_up()
     spooled = svc.durable.depth()
     status = "ok" if redis_ok and not spooled else "degraded"
     body = {"status": status, "redis": redis_ok, "spool_depth": spooled, "pending_counts": len(svc.tally)}
@@ -26,10 +23,7 @@ def healthz() -> tuple[Response, int]:
 @bp.get("/metrics")
 def metrics() -> Response:
     svc = services()
-    try:
-        redis_up = int(svc.store.ping())
-    except RedisError:
-        redis_up = 0
+    redis_up = int(_redis_up())
     lines = [
         "# HELP consent_redis_up Whether the consent store answers.",
         "# TYPE consent_redis_up gauge",
@@ -45,3 +39,10 @@ def metrics() -> Response:
         f"consent_spool_depth {svc.durable.depth()}",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
+
+
+def _redis_up() -> bool:
+    try:
+        return services().store.ping()
+    except RedisError:
+        return False

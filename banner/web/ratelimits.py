@@ -12,7 +12,6 @@ import hmac
 import math
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, request
@@ -22,6 +21,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from banner.core.config import Config
 from banner.store import ratelimit  # registers the batched+redis storage scheme
+from banner.store.consents import today
 from banner.web.context import services
 from banner.web.flusher import Flusher
 
@@ -39,7 +39,7 @@ LIMITED = (
 def client_key() -> str:
     """HMAC of the client address under a daily salt: stable for a day, then unlinkable."""
     secret = services().config.service.secret_key
-    salt = f"{secret}:{datetime.now(UTC):%Y%m%d}".encode()
+    salt = f"{secret}:{today()}".encode()
     address = (request.remote_addr or "unknown").encode()
     return hmac.new(salt, address, hashlib.sha256).hexdigest()[:24]
 
@@ -63,13 +63,14 @@ def init_app(app: Flask, config: Config, redis: object, flusher: Flusher) -> Lim
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:  # absent when limits are disabled
         hooks.remove(limiter._check_request_limit)
+    app.extensions["rate_limits"] = limiter  # Flask-Limiter keeps only weak references itself
+    if not limiter.enabled:
+        return limiter
     for endpoint, name, methods in _present(app, LIMITED):
         rule = parse_many(getattr(config.limits, name))
         app.view_functions[endpoint] = guard(app.view_functions[endpoint], limiter, name, rule, methods)
-    app.extensions["rate_limits"] = limiter  # Flask-Limiter keeps only weak references itself
-    if limiter.enabled:
-        storage: ratelimit.BatchedRedisStorage = limiter.storage  # type: ignore[assignment]
-        flusher.also.append(storage.sync)
+    storage: ratelimit.BatchedRedisStorage = limiter.storage  # type: ignore[assignment]
+    flusher.also.append(storage.sync)
     return limiter
 
 
@@ -78,7 +79,7 @@ def guard(view: View, limiter: Limiter, scope: str, rule: list[RateLimitItem], m
 
     @functools.wraps(view)
     def limited(*args: Any, **kwargs: Any) -> Any:
-        if limiter.enabled and request.method in methods:
+        if request.method in methods:
             key, strategy = client_key(), limiter.limiter
             for item in rule:
                 if not strategy.hit(item, scope, key):

@@ -5,24 +5,17 @@ Counts go to the in-process tally; the flusher writes them in batches.
 
 from __future__ import annotations
 
-import time
-
 from banner.core import counters
 from banner.core.signals import Signals
-from banner.store.consents import DAY_FORMAT
+from banner.store.consents import today
 from banner.web.context import services
 
 VIEW = {counters.VIEWS: 1}
 
 
 def count_request(site_id: str, signals: Signals) -> None:
-    services().tally.add(site_id, _today(), counters.request_counts(signals))
+    services().tally.add(site_id, today(), counters.request_counts(signals))
 
 
 def count_view(site_id: str) -> None:
-    services().tally.add(site_id, _today(), VIEW)
-
-
-def _today() -> str:
-    """The UTC day, as the store names it (``time`` is several times cheaper than ``datetime`` here)."""
-    return time.strftime(DAY_FORMAT, time.gmtime())
+    services().tally.add(site_id, today(), VIEW)
