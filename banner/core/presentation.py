@@ -79,14 +79,22 @@ def layout_texts(texts: Mapping[str, str], regime: Regime) -> dict[str, str]:
     return kept
 
 
-def banner_versions(config: Config) -> dict[tuple[str, str, Regime], str]:
-    """The version hash of every banner variant, by (site, language, regime)."""
+Variant = tuple[str, str, Regime]  # (site id, language, regime): one banner a visitor can get
+
+
+def client_configs(config: Config) -> dict[Variant, dict[str, Any]]:
+    """The client config of every banner variant."""
     return {
-        (site.id, lang, regime): banner_version(client_config(config, site, lang, regime))
+        (site.id, lang, regime): client_config(config, site, lang, regime)
         for site in config.sites.values()
         for lang in site.languages
         for regime in Regime
     }
+
+
+def banner_versions(clients: Mapping[Variant, Mapping[str, Any]]) -> dict[Variant, str]:
+    """The version hash of every banner variant."""
+    return {variant: banner_version(client) for variant, client in clients.items()}
 
 
 def banner_version(client: Mapping[str, Any]) -> str:

@@ -14,7 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from banner.core.config import Config
 from banner.core.config_parse import load_config
-from banner.core.presentation import banner_versions
+from banner.core.presentation import banner_versions, client_configs
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally, connect
 from banner.store.durable import DurableStore
@@ -64,7 +64,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     tally = Tally()
     flusher = Flusher(tally, durable, app.config["FLUSH_INTERVAL"])
     signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)
-    versions = banner_versions(config)
+    clients = client_configs(config)
+    versions = banner_versions(clients)
     app.extensions[EXTENSION] = Services(config, signer, store, tally, redis, durable, versions, flusher)
     app.before_request(flusher.ensure_running)
 
@@ -75,7 +76,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(vast.bp)
     app.register_blueprint(wellknown.bp)
-    script.init_app(app)
+    script.init_app(app, clients)
     demo.init_app(app)
     dashboard.init_app(app)
     cli.init_app(app)

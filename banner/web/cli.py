@@ -54,7 +54,7 @@ def seed_demo(site_id: str | None, days: int, volume: int, seed: int) -> None:
         raise click.BadParameter(f"unknown site {site_id!r}", param_hint="--site")
     now = datetime.now(UTC)
     dates = [now.date() - timedelta(days=days - 1 - i) for i in range(days)]
-    report = DemoSeeder(svc.config, svc.store, random.Random(seed)).seed(site, dates, volume, now)
+    report = DemoSeeder(svc.config, svc.store, svc.banner_versions, random.Random(seed)).seed(site, dates, volume, now)
     click.echo(
         f"Seeded site {site.id!r}, {dates[0]} to {dates[-1]}: {report.consents} consents, "
         f"{report.withdrawals} withdrawals, {report.views} banner views, {report.bots} bot consents."

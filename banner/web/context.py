@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 
 from banner.core.config import Config
-from banner.core.regimes import Regime
+from banner.core.presentation import Variant
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally
 from banner.store.durable import DurableStore
@@ -24,7 +24,7 @@ class Services:
     tally: Tally
     redis: Any
     durable: DurableStore
-    banner_versions: dict[tuple[str, str, Regime], str]
+    banner_versions: dict[Variant, str]
     flusher: Any = None
 
 

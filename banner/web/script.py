@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.http import parse_accept_header
 
 from banner.core.bundle import ScriptBundle, build_bundle
-from banner.core.config import Config, Site
+from banner.core.config import Site
 from banner.core.consent import site_of
 from banner.core.minify import minify_css, minify_js
-from banner.core.presentation import client_config, pick_language
-from banner.core.regimes import Regime
+from banner.core.presentation import Variant, pick_language
 from banner.web.context import services
 from banner.web.inputs import current_signals
 from banner.web.traffic import count_request
@@ -29,29 +30,19 @@ EXTENSION = "banner_scripts"
 CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
 VARY = ("Accept-Encoding", "Accept-Language")
 
-Bundles = dict[tuple[str, str, Regime], ScriptBundle]
+Bundles = dict[Variant, ScriptBundle]
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, clients: Mapping[Variant, dict[str, Any]]) -> None:
     """Build every bundle now: a broken banner source fails start-up, not a request."""
-    app.extensions[EXTENSION] = build_bundles(services_config(app), app.static_folder or "static")
+    app.extensions[EXTENSION] = build_bundles(clients, app.static_folder or "static")
     app.register_blueprint(bp)
 
 
-def services_config(app: Flask) -> Config:
-    with app.app_context():
-        return services().config
-
-
-def build_bundles(config: Config, static_folder: str) -> Bundles:
+def build_bundles(clients: Mapping[Variant, dict[str, Any]], static_folder: str) -> Bundles:
     script = minify_js(_read(static_folder, "banner.js"))
     css = minify_css(_read(static_folder, "banner.css"))
-    return {
-        (site.id, lang, regime): build_bundle(script, css, client_config(config, site, lang, regime))
-        for site in config.sites.values()
-        for lang in site.languages
-        for regime in Regime
-    }
+    return {variant: build_bundle(script, css, client) for variant, client in clients.items()}
 
 
 @bp.get("/banner.js")

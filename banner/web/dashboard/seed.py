@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -25,8 +25,7 @@ from banner.core.consent import (
     signal_log_entries,
 )
 from banner.core.policy import decide
-from banner.core.presentation import banner_versions
-from banner.core.regimes import Regime
+from banner.core.presentation import Variant
 from banner.core.signals import Signals, classify_user_agent
 from banner.core.timestamps import utc_iso
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
@@ -117,18 +116,18 @@ class Visitor:
 class DemoSeeder:
     """Writes one site's synthetic days; ``rng`` makes a run repeatable."""
 
-    def __init__(self, config: Config, store: ConsentStore, rng: random.Random) -> None:
-        self.config, self.store, self.rng = config, store, rng
+    def __init__(self, config: Config, store: ConsentStore, shown: Mapping[Variant, str], rng: random.Random) -> None:
+        """``shown``: the version of every banner variant (``banner_versions``), recorded with each consent."""
+        self.config, self.store, self.shown, self.rng = config, store, shown, rng
         self.optional = [c.id for c in config.categories if not c.required]
         self.recent: list[str] = []
 
     def seed(self, site: Site, days: Sequence[date], volume: int, now: datetime) -> SeedReport:
         report, counts = SeedReport(), Counter[tuple[str, str, str]]()
-        shown = banner_versions(self.config)
         for index, day in enumerate(days):
             times = self._times(day, self._volume(day, index, len(days), volume), now)
             for when in times:
-                self._consent(site, when, shown, progress=index / max(len(days) - 1, 1), report=report)
+                self._consent(site, when, progress=index / max(len(days) - 1, 1), report=report)
             views = self._traffic(site, day, len(times), counts)
             report.views += views
         self.store.add_counts(dict(counts))
@@ -147,12 +146,10 @@ class DemoSeeder:
         count = max(1, round(count * span / 86400))
         return sorted(start + timedelta(seconds=self.rng.uniform(0, span)) for _ in range(count))
 
-    def _consent(
-        self, site: Site, when: datetime, shown: dict[tuple[str, str, Regime], str], progress: float, report: SeedReport
-    ) -> None:
+    def _consent(self, site: Site, when: datetime, progress: float, report: SeedReport) -> None:
         bot = self.rng.random() < BOT_SHARE
         visitor = self._bot() if bot else self._visitor()
-        record, entries = self._record(site, visitor, when, shown, progress)
+        record, entries = self._record(site, visitor, when, progress)
         self.store.save_consent(
             record, counters.consent_counts(record, self.config.required_ids), entries, day_of(when)
         )
@@ -165,7 +162,7 @@ class DemoSeeder:
             report.withdrawals += 1
 
     def _record(
-        self, site: Site, visitor: Visitor, when: datetime, shown: dict[tuple[str, str, Regime], str], progress: float
+        self, site: Site, visitor: Visitor, when: datetime, progress: float
     ) -> tuple[ConsentRecord, dict[str, dict[str, str]]]:
         lang = self.rng.choices(site.languages, weights=[3] + [1] * (len(site.languages) - 1))[0]
         body = {"site": site.id, "lang": lang, **self._choice(visitor, progress)}
@@ -176,7 +173,7 @@ class DemoSeeder:
         signals = Signals(visitor.dnt, visitor.gpc, classify_user_agent(visitor.user_agent), visitor.region)
         decision = decide(self.config, site, Verified(TokenStatus.VALID, claim), signals)
         replaces = self.rng.choice(self.recent) if self.recent and self.rng.random() < UPDATE_SHARE else None
-        shown_version = shown[(site.id, lang, decision.regime)]
+        shown_version = self.shown[(site.id, lang, decision.regime)]
         record = build_record(
             request, claim, when, decision, shown_version, replaces, self.config.policy.consent_max_age_days
         )
