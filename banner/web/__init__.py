@@ -24,9 +24,11 @@ from banner.web import (
     cli,
     cors,
     dashboard,
+    decisions,
     demo,
     errors,
     headers,
+    inputs,
     openapi,
     ops,
     privacy_cli,
@@ -47,7 +49,7 @@ FLUSH_INTERVAL = 2.0
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``test_config`` may set ``ENVIRON`` (instead of ``os.environ``)."""
     app = Flask(__name__, static_folder=_static_folder(), static_url_path="/static")
-    app.config.update(MAX_CONTENT_LENGTH=8 * 1024, FLUSH_INTERVAL=FLUSH_INTERVAL, SPOOL=True)
+    app.config.update(MAX_CONTENT_LENGTH=inputs.MAX_BODY, FLUSH_INTERVAL=FLUSH_INTERVAL, SPOOL=True)
     if test_config:
         app.config.update(test_config)
     environ: Mapping[str, str] = app.config.get("ENVIRON", os.environ)
@@ -70,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(flusher.ensure_running)
 
     errors.init_app(app)
+    decisions.init_app(app)
     cors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)

@@ -6,10 +6,9 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from banner.core import counters
-from banner.core.config import Site
 from banner.core.consent import (
     ConsentRecord,
     build_record,
@@ -26,8 +25,8 @@ from banner.store.consents import day_of
 from banner.web.context import services
 from banner.web.cookies import clear_consent_cookie, set_consent_cookie
 from banner.web.cors import add_cors_headers, check_origin
-from banner.web.decisions import decide_request, decision_body, serialize
-from banner.web.inputs import current_signals, json_body, token_for
+from banner.web.decisions import decide_request, decision_body, serialize, verify, visitor_headers
+from banner.web.inputs import current_signals, json_body, site_from_args, token_for
 from banner.web.storage import write_or_unavailable
 from banner.web.traffic import count_request, count_view
 
@@ -35,18 +34,17 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 CONSENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{16}\Z")
 EVENT_TYPES = ("shown",)
-DECISION_VARY_HEADER = "Origin, Cookie, X-Consent-Token, DNT, Sec-GPC, User-Agent"
 
 
 @bp.get("/decision")
 def decision() -> Response:
     """Called on every page view: no Redis, and the body usually comes from the worker's cache."""
-    site = _site_from_args()
+    site = site_from_args()
     check_origin(site)
     signals = current_signals()
     count_request(site.id, signals)
     body = decision_body(services(), site, token_for(site), signals)
-    return Response(body, headers=_decision_headers(site), mimetype="application/json")
+    return Response(body, headers=visitor_headers(site), mimetype="application/json")
 
 
 @bp.post("/consent")
@@ -57,7 +55,7 @@ def give_consent() -> tuple[Response, int]:
     check_origin(site)
     signals = current_signals()
     count_request(site.id, signals)
-    previous = svc.signer.verify(token_for(site), site.id, svc.config.policy.version).claim
+    previous = verify(svc, site, token_for(site)).claim
     claim = ConsentClaim(
         id=new_consent_id(),
         site=site.id,
@@ -99,20 +97,20 @@ def give_consent() -> tuple[Response, int]:
 @bp.delete("/consent")
 def withdraw_consent() -> Response:
     svc = services()
-    site = _site_from_args()
+    site = site_from_args()
     check_origin(site)
     signals = current_signals()
     count_request(site.id, signals)
-    verified = svc.signer.verify(token_for(site), site.id, svc.config.policy.version)
+    verified = verify(svc, site, token_for(site))
     withdrawn = None
     if verified.claim is not None:
         now = datetime.now(UTC)
         at = utc_iso(now)
         claim_id = verified.claim.id
         withdrawn = write_or_unavailable(lambda: svc.durable.withdraw(site.id, claim_id, at, day_of(now)))
-    body = decide_request(services(), site, None, signals).to_json()
+    body = decide_request(svc, site, None, signals).to_json()
     body["withdrawn"] = withdrawn
-    response = Response(serialize(body), headers=_decision_headers(site), mimetype="application/json")
+    response = Response(serialize(body), headers=visitor_headers(site), mimetype="application/json")
     clear_consent_cookie(response, site)
     return response
 
@@ -120,11 +118,11 @@ def withdraw_consent() -> Response:
 @bp.get("/consent/<consent_id>")
 def receipt(consent_id: str) -> Response:
     svc = services()
-    site = _site_from_args()
+    site = site_from_args()
     check_origin(site)
     if not CONSENT_ID_RE.match(consent_id):
         raise NotFound("no such consent record")
-    claim = svc.signer.verify(token_for(site), site.id, svc.config.policy.version).claim
+    claim = verify(svc, site, token_for(site)).claim
     if claim is None or claim.id != consent_id:
         raise NotFound("no such consent record for this token")
     record: ConsentRecord | None = write_or_unavailable(lambda: svc.store.record(site.id, consent_id))
@@ -148,19 +146,3 @@ def event() -> tuple[Response, int]:
     count_view(site.id)
     response = add_cors_headers(Response(status=204), site.origins)
     return response, 204
-
-
-# -- helpers shared by the views ---------------------------------------------------------
-
-
-def _site_from_args() -> Site:
-    return site_of(services().config, request.args.get("site"))
-
-
-def _decision_headers(site: Site) -> list[tuple[str, str]]:
-    """Per visitor and never cached; CORS for the site's own origins."""
-    headers = [("Vary", DECISION_VARY_HEADER), ("Cache-Control", "private, no-store")]
-    origin = request.headers.get("Origin")
-    if origin and origin in site.origins:
-        headers += [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true")]
-    return headers

@@ -23,13 +23,18 @@ def check_origin(site: Site) -> None:
         raise ApiError(403, "origin_not_allowed", f"origin not allowed for site {site.id!r}")
 
 
-def add_cors_headers(response: Response, allowed: tuple[str, ...]) -> Response:
+def cors_headers(allowed: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The request's origin echoed, with credentials, when it is one of ``allowed``; nothing otherwise."""
     origin = request.headers.get("Origin")
+    if origin and origin in allowed:
+        return [("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Credentials", "true")]
+    return []
+
+
+def add_cors_headers(response: Response, allowed: tuple[str, ...]) -> Response:
     vary = response.headers.get("Vary")
     response.headers["Vary"] = f"{vary}, Origin" if vary else "Origin"
-    if origin and origin in allowed:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Credentials"] = "true"
+    response.headers.extend(cors_headers(allowed))
     return response
 
 

@@ -14,17 +14,20 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 
 from banner.core.config import Site
 from banner.core.policy import Decision, decide
 from banner.core.signals import Signals
 from banner.core.tokens import TokenStatus, Verified
 from banner.web.context import Services
+from banner.web.cors import cors_headers
 
 EXTENSION = "consent.decisions"
 #: Entries per worker process. A body is ~1.3 KB: 4096 entries stay under ~8 MB.
-DEFAULT_SIZE = 4096
+SIZE = 4096
+#: The request headers a decision depends on: shared caches must keep answers apart by them.
+VISITOR_VARY = "Origin, Cookie, X-Consent-Token, DNT, Sec-GPC, User-Agent"
 
 CacheKey = tuple[str, str | None, Signals]
 
@@ -32,8 +35,7 @@ CacheKey = tuple[str, str | None, Signals]
 class DecisionCache:
     """A thread-safe LRU of ``key -> (body, deadline)``; ``deadline`` is a Unix time or None."""
 
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        self.size = size
+    def __init__(self) -> None:
         self._entries: OrderedDict[CacheKey, tuple[bytes, int | None]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -50,39 +52,39 @@ class DecisionCache:
             return body
 
     def put(self, key: CacheKey, body: bytes, deadline: int | None) -> None:
-        if self.size <= 0:
-            return
         with self._lock:
             self._entries[key] = (body, deadline)
             self._entries.move_to_end(key)
-            if len(self._entries) > self.size:
+            if len(self._entries) > SIZE:
                 self._entries.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._entries)
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = DecisionCache()
 
 
-def decision_cache() -> DecisionCache:
-    cache: DecisionCache | None = current_app.extensions.get(EXTENSION)
-    if cache is None:
-        cache = current_app.extensions.setdefault(EXTENSION, DecisionCache())
-    return cache
+def verify(svc: Services, site: Site, token: str | None) -> Verified:
+    return svc.signer.verify(token, site.id, svc.config.policy.version)
 
 
 def decide_request(svc: Services, site: Site, token: str | None, signals: Signals) -> Decision:
     """The decision for this token and these signals, computed afresh."""
-    verified = svc.signer.verify(token, site.id, svc.config.policy.version)
-    return decide(svc.config, site, verified, signals)
+    return decide(svc.config, site, verify(svc, site, token), signals)
+
+
+def visitor_headers(site: Site) -> list[tuple[str, str]]:
+    """For an answer about one visitor: never cached, and CORS for the site's own origins."""
+    return [("Vary", VISITOR_VARY), ("Cache-Control", "private, no-store"), *cors_headers(site.origins)]
 
 
 def decision_body(svc: Services, site: Site, token: str | None, signals: Signals) -> bytes:
     """The serialized decision document for this visitor, from the cache when still true."""
-    cache = decision_cache()
+    cache: DecisionCache = current_app.extensions[EXTENSION]
     key: CacheKey = (site.id, token, signals)
     now = int(time.time())
     body = cache.get(key, now)
     if body is None:
-        verified = svc.signer.verify(token, site.id, svc.config.policy.version)
+        verified = verify(svc, site, token)
         body = serialize(decide(svc.config, site, verified, signals).to_json())
         if verified.status is not TokenStatus.EXPIRED:
             cache.put(key, body, _deadline(verified, svc.signer.max_age))

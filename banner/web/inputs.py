@@ -8,6 +8,7 @@ from typing import Any
 from flask import request
 
 from banner.core.config import Site
+from banner.core.consent import site_of
 from banner.core.signals import Signals, read_signals
 from banner.web.context import services
 from banner.web.errors import ApiError
@@ -23,13 +24,16 @@ def json_body(also_text: bool = False) -> Any:
     mimetype = request.headers.get("Content-Type", "").partition(";")[0].strip().lower()
     if mimetype != "application/json" and not (also_text and mimetype == "text/plain"):
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    raw = request.get_data(cache=False)
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, "too_large", f"body over {MAX_BODY} bytes")
+    raw = request.get_data(cache=False)  # MAX_CONTENT_LENGTH stops a longer chunked body with 413
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
         raise ApiError(400, "bad_json", "body is not valid JSON") from None
+
+
+def site_from_args() -> Site:
+    """The site named by ``?site=``; 400/404 otherwise."""
+    return site_of(services().config, request.args.get("site"))
 
 
 def token_for(site: Site) -> str | None:

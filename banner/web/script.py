@@ -17,11 +17,10 @@ from werkzeug.http import parse_accept_header
 
 from banner.core.bundle import ScriptBundle, build_bundle
 from banner.core.config import Site
-from banner.core.consent import site_of
 from banner.core.minify import minify_css, minify_js
 from banner.core.presentation import Variant, pick_language
 from banner.web.context import services
-from banner.web.inputs import current_signals
+from banner.web.inputs import current_signals, site_from_args
 from banner.web.traffic import count_request
 
 bp = Blueprint("script", __name__)
@@ -48,7 +47,7 @@ def build_bundles(clients: Mapping[Variant, dict[str, Any]], static_folder: str)
 @bp.get("/banner.js")
 def banner_js() -> Response:
     config = services().config
-    site = site_of(config, request.args.get("site"))
+    site = site_from_args()
     signals = current_signals()
     count_request(site.id, signals)
     lang = _language(site, request.args.get("lang"), request.headers.get("Accept-Language", ""))

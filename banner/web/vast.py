@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from banner.core.consent import site_of
 from banner.core.vast import ad_request, checked_tag, signal_values
 from banner.web.context import services
-from banner.web.cors import add_cors_headers, check_origin
-from banner.web.decisions import decide_request
-from banner.web.inputs import current_signals, token_for
+from banner.web.cors import check_origin
+from banner.web.decisions import decide_request, visitor_headers
+from banner.web.inputs import current_signals, site_from_args, token_for
 from banner.web.traffic import count_request
 
 bp = Blueprint("vast", __name__, url_prefix="/api/v1")
@@ -22,26 +21,21 @@ bp = Blueprint("vast", __name__, url_prefix="/api/v1")
 @bp.get("/vast")
 def vast_tag() -> Response:
     svc = services()
-    site = site_of(svc.config, request.args.get("site"))
+    site = site_from_args()
     check_origin(site)
     tag = checked_tag(svc.config, request.args.get("url"))
     signals = current_signals()
     count_request(site.id, signals)
     decision = decide_request(svc, site, token_for(site), signals)
     answer = ad_request(decision, tag)
-    response = add_cors_headers(
-        jsonify(
-            allowed=answer.allowed,
-            url=answer.url,
-            reason=answer.reason,
-            regime=str(decision.regime),
-            macros=signal_values(decision),
-        ),
-        site.origins,
+    response = jsonify(
+        allowed=answer.allowed,
+        url=answer.url,
+        reason=answer.reason,
+        regime=str(decision.regime),
+        macros=signal_values(decision),
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    for header in ("Cookie", "X-Consent-Token", "Sec-GPC", "DNT", "User-Agent"):
-        response.vary.add(header)
+    response.headers.extend(visitor_headers(site))
     if svc.config.service.country_header:
         response.vary.add(svc.config.service.country_header)
     return response
