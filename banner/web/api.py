@@ -32,7 +32,8 @@ from banner.web.traffic import count_request, count_view
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-CONSENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{16}\Z")
+CONSENT_ID_PATTERN = "[A-Za-z0-9_-]{16}"
+CONSENT_ID_RE = re.compile(CONSENT_ID_PATTERN + r"\Z")
 EVENT_TYPES = ("shown",)
 
 

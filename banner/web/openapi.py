@@ -7,17 +7,23 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from banner.core.config import Config
+from banner.core.config import Config, TrackerKind
+from banner.core.consent import Action
+from banner.core.regimes import Regime
+from banner.core.tokens import TokenStatus
+from banner.web.api import CONSENT_ID_PATTERN, EVENT_TYPES
 from banner.web.context import services
 
 bp = Blueprint("openapi", __name__)
 
-KINDS = ["first_party", "ad_network", "beacon", "vast"]
+KINDS = [k.value for k in TrackerKind]
 SITE = {"name": "site", "in": "query", "required": True, "schema": {"$ref": "#/components/schemas/SiteId"}}
 TOKEN_SCHEMA = {"type": "string", "description": "A consent token; anything else counts as invalid"}
 TOKEN_HEADER = {"name": "X-Consent-Token", "in": "header", "required": False, "schema": TOKEN_SCHEMA}
 TOKEN_QUERY = {"name": "token", "in": "query", "required": False, "schema": TOKEN_SCHEMA}
-CONSENT_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16}$"}
+CONSENT_ID = {"type": "string", "pattern": f"^{CONSENT_ID_PATTERN}$"}
+REGIMES = [r.value for r in Regime]
+ACTIONS = [a.value for a in Action]
 FLAGS = {"type": "object", "additionalProperties": {"type": "boolean"}}
 NULLABLE_STR = {"type": ["string", "null"]}
 SIGNAL: dict[str, Any] = {
@@ -73,14 +79,14 @@ SCHEMAS: dict[str, Any] = {
         ],
         "properties": {
             "site": {"type": "string"},
-            "regime": {"type": "string", "enum": ["opt_in", "opt_out", "notice"]},
+            "regime": {"type": "string", "enum": REGIMES},
             "region": {**NULLABLE_STR, "description": "ISO country from the trusted country header"},
             "policy": {
                 "type": "object",
                 "required": ["version", "url"],
                 "properties": {"version": {"type": "string"}, "url": {"type": "string"}},
             },
-            "token_status": {"type": "string", "enum": ["missing", "valid", "invalid", "expired", "outdated"]},
+            "token_status": {"type": "string", "enum": [t.value for t in TokenStatus]},
             "banner_required": {"type": "boolean"},
             "consent": {
                 "type": ["object", "null"],
@@ -157,7 +163,7 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string"},
             "site": {"type": "string"},
             "event": {"type": "string", "enum": ["given", "updated"]},
-            "action": {"type": "string", "enum": ["accept_all", "reject_all", "custom"]},
+            "action": {"type": "string", "enum": ACTIONS},
             "given_at": {"type": "string"},
             "expires_at": {"type": "string"},
             "policy_version": {"type": "string"},
@@ -181,7 +187,7 @@ SCHEMAS: dict[str, Any] = {
             "allowed": {"type": "boolean", "description": "false: no ad request may be made"},
             "url": {**NULLABLE_STR, "description": "The tag to request, when allowed"},
             "reason": {"type": "string"},
-            "regime": {"type": "string", "enum": ["opt_in", "opt_out", "notice"]},
+            "regime": {"type": "string", "enum": REGIMES},
             "macros": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     },
@@ -189,7 +195,10 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["site", "type"],
         "additionalProperties": False,
-        "properties": {"site": {"$ref": "#/components/schemas/SiteId"}, "type": {"type": "string", "enum": ["shown"]}},
+        "properties": {
+            "site": {"$ref": "#/components/schemas/SiteId"},
+            "type": {"type": "string", "enum": list(EVENT_TYPES)},
+        },
     },
 }
 
@@ -362,7 +371,7 @@ def _deployment_schemas(config: Config) -> dict[str, Any]:
                 "site": {"$ref": "#/components/schemas/SiteId"},
                 "choices": flags([c.id for c in config.categories], "By category id; missing = false"),
                 "trackers": flags([t.id for t in config.trackers], "Per-tracker overrides (action custom only)"),
-                "action": {"type": "string", "enum": ["accept_all", "reject_all", "custom"], "default": "custom"},
+                "action": {"type": "string", "enum": ACTIONS, "default": "custom"},
                 "lang": {"type": "string", "enum": languages, "description": "Language the banner was shown in"},
             },
             "oneOf": [
