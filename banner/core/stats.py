@@ -21,6 +21,8 @@ from banner.core import counters
 ACTIONS: tuple[str, ...] = ("accept_all", "custom", "reject_all")
 BREAKDOWNS: tuple[str, ...] = (counters.DEVICE, counters.BROWSER, counters.OS, counters.REGION)
 SIGNALS: tuple[str, ...] = ("dnt", "gpc")
+#: The plain counts of a period, in the order exports and the JSON list them.
+COUNTS = ("views", "requests", "bot_requests", "consents", "given", "updated", "withdrawals", "bot_consents")
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -90,16 +92,13 @@ class Period:
     def action_share(self, action: str) -> float | None:
         return ratio(self.actions.get(action, 0), self.consents)
 
+    @property
+    def withdrawal_share(self) -> float | None:
+        return ratio(self.withdrawals, self.consents)
+
     def to_json(self) -> dict[str, Any]:
         return {
-            "views": self.views,
-            "requests": self.requests,
-            "bot_requests": self.bot_requests,
-            "consents": self.consents,
-            "given": self.given,
-            "updated": self.updated,
-            "withdrawals": self.withdrawals,
-            "bot_consents": self.bot_consents,
+            **{name: getattr(self, name) for name in COUNTS},
             "actions": {a: {"count": n, "rate": _round(self.action_share(a))} for a, n in self.actions.items()},
             "opt_in": {o.category: o.to_json() for o in self.opt_in},
             "signals": {
@@ -177,13 +176,13 @@ def breakdown(fields: Mapping[str, int], name: str) -> tuple[tuple[str, int], ..
     return tuple(sorted(rows, key=lambda row: (-row[1], row[0])))
 
 
-def top(rows: Iterable[tuple[str, int]], limit: int, rest: str = "All others") -> list[tuple[str, int]]:
-    """The ``limit`` biggest rows, the remainder folded into one ``rest`` row."""
+def top(rows: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
+    """The ``limit`` biggest rows, the remainder folded into one "All others" row."""
     rows = list(rows)
     if len(rows) <= limit:
         return rows
     kept, folded = rows[: limit - 1], sum(n for _, n in rows[limit - 1 :])
-    return [*kept, (rest, folded)]
+    return [*kept, ("All others", folded)]
 
 
 def _round(value: float | None) -> float | None:

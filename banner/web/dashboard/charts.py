@@ -42,19 +42,23 @@ def line_chart(
     days: Sequence[date],
     series: Sequence[Series],
     maximum: float | None = None,
-    percent: bool = True,
 ) -> str:
-    """Lines over days; gaps where a day has no data. Rates are fractions when ``percent``."""
-    legend, legend_height = svg.legend([(s.name, s.colour, s.dash) for s in series], 48, 18, WIDTH - 60)
-    frame = Frame(WIDTH, 250 + legend_height, left=48, right=16, top=legend_height + 14, bottom=30)
+    """Rates (fractions) over days; gaps where a day has no data."""
+    legend, frame = _legend_and_frame([(s.name, s.colour, s.dash) for s in series])
     values = [v for s in series for v in s.values if v is not None]
     top = maximum or svg.nice_ceiling(max(values, default=0))
-    body = [legend, svg.y_axis(frame, top, percent), svg.x_labels(frame, days, lambda i: _x(frame, i, len(days)))]
+    body = [legend, svg.y_axis(frame, top, percent=True), svg.x_labels(frame, days, lambda i: _x(frame, i, len(days)))]
     if not values:
         body.append(svg.empty_note(frame))
     for s in series:
-        body.append(_line(frame, s, days, top, percent))
+        body.append(_line(frame, s, days, top))
     return svg.document(chart_id, title, description, frame.width, frame.height, "".join(body))
+
+
+def _legend_and_frame(items: list[tuple[str, str, str]]) -> tuple[str, Frame]:
+    """The legend above a chart over days, and the frame left below it."""
+    legend, height = svg.legend(items, 48, 18, WIDTH - 60)
+    return legend, Frame(WIDTH, 250 + height, left=48, right=16, top=height + 14, bottom=30)
 
 
 def _x(frame: Frame, i: int, n: int) -> float:
@@ -63,7 +67,7 @@ def _x(frame: Frame, i: int, n: int) -> float:
     return frame.left + i * frame.plot_width / (n - 1)
 
 
-def _line(frame: Frame, series: Series, days: Sequence[date], top: float, percent: bool) -> str:
+def _line(frame: Frame, series: Series, days: Sequence[date], top: float) -> str:
     points: list[tuple[float, float, str]] = []
     path, pen_down = [], False
     for i, value in enumerate(series.values):
@@ -73,8 +77,7 @@ def _line(frame: Frame, series: Series, days: Sequence[date], top: float, percen
         x, y = _x(frame, i, len(days)), frame.y(value, top)
         path.append(f"{'L' if pen_down else 'M'}{x:.1f} {y:.1f}")
         pen_down = True
-        shown = svg.percent_text(value, 1) if percent else svg.grouped(int(value))
-        points.append((x, y, f"{series.name}, {svg.short_day(days[i])}: {shown}"))
+        points.append((x, y, f"{series.name}, {svg.short_day(days[i])}: {svg.percent_text(value, 1)}"))
     line = svg.element(
         "path",
         {
@@ -95,8 +98,7 @@ def _line(frame: Frame, series: Series, days: Sequence[date], top: float, percen
 
 def stacked_bars(chart_id: str, title: str, description: str, days: Sequence[date], stacks: Sequence[Series]) -> str:
     """One bar per day, split into the stacks (counts), first stack at the bottom."""
-    legend, legend_height = svg.legend([(s.name, s.colour, "") for s in stacks], 48, 18, WIDTH - 60)
-    frame = Frame(WIDTH, 250 + legend_height, left=48, right=16, top=legend_height + 14, bottom=30)
+    legend, frame = _legend_and_frame([(s.name, s.colour, "") for s in stacks])
     totals = [sum(int(s.values[i] or 0) for s in stacks) for i in range(len(days))]
     top = svg.nice_ceiling(max(totals, default=0))
     band = frame.plot_width / max(len(days), 1)
@@ -141,7 +143,6 @@ def horizontal_bars(
     description: str,
     rows: Sequence[tuple[str, int]],
     total: int,
-    colour: str = svg.PALETTE[0],
 ) -> str:
     """One bar per row, longest first, with its count and its share of ``total``."""
     row_height, label_width, value_width = 28, 140, 100
@@ -162,7 +163,14 @@ def horizontal_bars(
         body.append(
             svg.element(
                 "rect",
-                {"x": label_width, "y": y + 5, "width": f"{max(length, 2):.1f}", "height": 16, "rx": 3, "fill": colour},
+                {
+                    "x": label_width,
+                    "y": y + 5,
+                    "width": f"{max(length, 2):.1f}",
+                    "height": 16,
+                    "rx": 3,
+                    "fill": svg.PALETTE[0],
+                },
                 svg.tooltip(f"{name}: {svg.grouped(n)} ({share})"),
             )
         )

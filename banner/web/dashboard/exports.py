@@ -10,14 +10,12 @@ from datetime import UTC, datetime, time
 
 from flask import Response, request, stream_with_context
 
-from banner.core.stats import ACTIONS, SIGNALS, Period, Summary
+from banner.core.stats import ACTIONS, COUNTS, SIGNALS, Period, Summary
 from banner.store import ConsentStore
 from banner.web.context import services
 from banner.web.dashboard import query, reports
 from banner.web.dashboard.blueprint import bp
 from banner.web.dashboard.pages import today
-
-COUNTS = ("views", "requests", "bot_requests", "consents", "given", "updated", "withdrawals", "bot_consents")
 
 
 def csv_header(categories: list[str]) -> list[str]:

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from banner.core.config import Config, Site
-from banner.core.errors import InvalidInput, UnknownSite
+from banner.core.consent import site_of
+from banner.core.errors import InvalidInput
+from banner.core.stats import SIGNALS
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 500
-SIGNALS = ("dnt", "gpc")
 STREAM_ID_RE = re.compile(r"\d{1,20}-\d{1,20}\Z")
 
 
@@ -42,12 +43,7 @@ class DateRange:
 def parse_site(config: Config, args: Mapping[str, str]) -> Site:
     """``site``, or the first configured site when the parameter is absent."""
     site_id = args.get("site", "")
-    if not site_id:
-        return next(iter(config.sites.values()))
-    site = config.sites.get(site_id)
-    if site is None:
-        raise UnknownSite(f"unknown site {site_id[:40]!r}", "site")
-    return site
+    return site_of(config, site_id) if site_id else next(iter(config.sites.values()))
 
 
 def parse_range(config: Config, args: Mapping[str, str], today: date) -> DateRange:

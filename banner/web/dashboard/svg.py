@@ -90,11 +90,14 @@ def nice_ceiling(value: float) -> float:
     return next(step * power for step in NICE_STEPS if value <= step * power * (1 + 1e-9))
 
 
-def y_axis(frame: Frame, maximum: float, percent: bool, steps: int = 4) -> str:
+GRID_STEPS = 4
+
+
+def y_axis(frame: Frame, maximum: float, percent: bool) -> str:
     """Horizontal grid lines with their values on the left."""
     parts = []
-    for i in range(steps + 1):
-        value = maximum * i / steps
+    for i in range(GRID_STEPS + 1):
+        value = maximum * i / GRID_STEPS
         y = frame.y(value, maximum)
         colour = AXIS if i == 0 else GRID
         parts.append(
@@ -109,7 +112,11 @@ def y_axis(frame: Frame, maximum: float, percent: bool, steps: int = 4) -> str:
                 },
             )
         )
-        words = percent_text(value, 0 if round(maximum * 100 / steps, 6) % 1 == 0 else 1) if percent else compact(value)
+        words = (
+            percent_text(value, 0 if round(maximum * 100 / GRID_STEPS, 6) % 1 == 0 else 1)
+            if percent
+            else compact(value)
+        )
         parts.append(label(frame.left - 6, y + 4, words, anchor="end"))
     return "".join(parts)
 
