@@ -36,6 +36,7 @@
   })));
   const adNetworks = trackers.filter((t) => t.kind == 'ad_network').map((t) => t.id);
   let state;
+  let allowedIds; // every allowed tracker id, worked out once per decision
   let settle;
 
   const url = (path) => new URL('api/v1/' + path + '?site=' + cfg.site, base).href;
@@ -105,17 +106,13 @@
 
   /** A tracker id, a tracker kind or a category id. */
   function allows(name) {
-    return KINDS.includes(name) ? state.allowed[name].length > 0 : !!state.categories[name] || trackerAllowed(name);
-  }
-
-
-  function trackerAllowed(id) {
-    return Object.values(state.allowed).flat().includes(id);
+    return KINDS.includes(name) ? state.allowed[name].length > 0 : !!state.categories[name] || allowedIds.includes(name);
   }
 
 
   function apply(decision) {
     state = api.decision = decision;
+    allowedIds = Object.values(decision.allowed).flat();
     gtag('consent', 'update', decision.google_consent_mode);
     dataLayer.push({ event: 'consent_update', consent: decision.google_consent_mode });
     sweepCookies();
@@ -144,7 +141,7 @@
 
   function permitted(el) {
     const tracker = el.dataset.consentTracker;
-    return tracker ? trackerAllowed(tracker) : !!state.categories[el.dataset.consentCategory];
+    return tracker ? allowedIds.includes(tracker) : !!state.categories[el.dataset.consentCategory];
   }
 
 
@@ -175,7 +172,7 @@
   function sweepCookies() {
     const names = doc.cookie.split('; ').map((pair) => pair.split('=')[0]);
     for (const t of trackers) {
-      if (trackerAllowed(t.id)) continue;
+      if (allowedIds.includes(t.id)) continue;
       for (const pattern of t.cookies) {
         const stem = pattern.replace(/\*$/, '');
         names.forEach((name) => { if (name == pattern || (stem != pattern && name.startsWith(stem))) expire(name); });
@@ -301,8 +298,8 @@
       gpcHonored && h('p', { class: 'note' }, T.gpc_notice),
     ];
     const choicesButtons = () => [
-      button(T.accept_all, 'main', api.acceptAll),
-      button(T.reject_all, 'main', api.rejectAll),
+      button(T.accept_all, '', api.acceptAll),
+      button(T.reject_all, '', api.rejectAll),
     ];
 
     function tracker(t) {
@@ -337,8 +334,8 @@
           h('p', { id: 'b1' }, T.body, ' ', h('a', { href: cfg.policy.url, target: '_blank' }, T.policy_link)),
           notices()),
         h('div', { class: 'buttons' },
-          regime == 'opt_in' ? choicesButtons() : button(T.ok, 'main', api.acceptAll),
-          regime == 'opt_out' && button(T.do_not_sell, 'main wide', api.doNotSell),
+          regime == 'opt_in' ? choicesButtons() : button(T.ok, '', api.acceptAll),
+          regime == 'opt_out' && button(T.do_not_sell, 'wide', api.doNotSell),
           button(T.customize, 'alt', () => open(true))));
       /* A modal <dialog>: the browser keeps focus inside and closes it on Esc. */
       dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 't2', tabindex: -1 },
