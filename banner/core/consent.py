@@ -15,7 +15,7 @@ from typing import Any
 
 from banner.core.config import Config, Site
 from banner.core.errors import InvalidInput, UnknownSite
-from banner.core.policy import DNT_HONORED_REASON, DNT_REASON, Decision
+from banner.core.policy import Decision, signal_reason
 from banner.core.timestamps import utc_iso
 from banner.core.tokens import ConsentClaim
 
@@ -188,14 +188,13 @@ def signal_log_entries(record: ConsentRecord, result: Decision) -> dict[str, dic
     entries = {}
     for name, signal in (("dnt", result.dnt), ("gpc", result.gpc)):
         if signal.present:
-            reason = DNT_HONORED_REASON if signal.honored else DNT_REASON
             entries[name] = {
                 "time": record.given_at,
                 "site": record.site,
                 "event": f"consent_{record.event}",
                 "honored": "true" if signal.honored else "false",
                 "policy_version": record.policy_version,
-                "reason": reason.replace("DNT", name.upper()),
+                "reason": signal_reason(name, signal.honored),
                 "consent_id": record.id,
                 "browser": record.browser,
                 "device": record.device,

@@ -28,8 +28,6 @@ from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 
 #: Google Consent Mode keys that GPC ("do not sell or share") turns off.
 GCM_AD_KEYS = ("ad_storage", "ad_user_data", "ad_personalization")
-DNT_REASON = "policy: DNT not honored"
-DNT_HONORED_REASON = "policy: DNT honored"
 
 
 @dataclass(frozen=True)
@@ -172,3 +170,8 @@ def _expiry(claim: ConsentClaim | None, max_age_days: int) -> datetime | None:
 
 def _iso(when: datetime | None) -> str | None:
     return utc_iso(when) if when else None
+
+
+def signal_reason(signal: str, honored: bool) -> str:
+    """What a DNT/GPC log entry says of the policy's decision, e.g. ``policy: DNT not honored``."""
+    return f"policy: {signal.upper()} {'honored' if honored else 'not honored'}"

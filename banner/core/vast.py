@@ -32,11 +32,12 @@ PARAMS = ("gdpr", "gdpr_consent", "npa", "us_privacy")
 
 @dataclass(frozen=True)
 class AdRequest:
-    """Whether an ad request may be made, and the URL to request when it may."""
+    """Whether an ad request may be made, the URL to request when it may, and the macro values."""
 
     allowed: bool
     url: str | None
     reason: str
+    macros: dict[str, str]
 
 
 def checked_tag(config: Config, url: object) -> str:
@@ -61,11 +62,11 @@ def checked_tag(config: Config, url: object) -> str:
 
 def ad_request(decision: Decision, url: str) -> AdRequest:
     """The ad request a player may make for this visitor, or why it may make none."""
-    if not decision.allowed["vast"]:
-        return AdRequest(False, None, "video ad trackers are not allowed for this visitor")
     values = signal_values(decision)
+    if not decision.allowed["vast"]:
+        return AdRequest(False, None, "video ad trackers are not allowed for this visitor", values)
     filled = MACRO_RE.sub(lambda m: quote(values[m.group(1).upper()], safe=""), url)
-    return AdRequest(True, _with_params(filled, values, decision), "allowed")
+    return AdRequest(True, _with_params(filled, values, decision), "allowed", values)
 
 
 def signal_values(decision: Decision) -> dict[str, str]:

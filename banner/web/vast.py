@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from banner.core.vast import ad_request, checked_tag, signal_values
+from banner.core.vast import ad_request, checked_tag
 from banner.web.context import services
 from banner.web.cors import check_origin
 from banner.web.decisions import decide_request, visitor_headers
@@ -33,7 +33,7 @@ def vast_tag() -> Response:
         url=answer.url,
         reason=answer.reason,
         regime=str(decision.regime),
-        macros=signal_values(decision),
+        macros=answer.macros,
     )
     response.headers.extend(visitor_headers(site))
     if svc.config.service.country_header:
