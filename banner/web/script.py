@@ -80,8 +80,14 @@ def _headers(etag: str, country_header: str) -> list[tuple[str, str]]:
         ("ETag", f'"{etag}"'),
         ("Cache-Control", CACHE_CONTROL),
         ("Cross-Origin-Resource-Policy", "cross-origin"),
-        ("Vary", ", ".join(h for h in (*VARY, country_header) if h)),
+        ("Vary", _vary(country_header)),
     ]
+
+
+@functools.cache
+def _vary(country_header: str) -> str:
+    """The regime follows the trusted country header, so it joins ``Vary`` when configured."""
+    return ", ".join(h for h in (*VARY, country_header) if h)
 
 
 def _read(folder: str, name: str) -> str:
