@@ -27,7 +27,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
 
 seed: $(BIN)/.installed
-	$(BIN)/flask --app app seed-demo
+	$(BIN)/flask --app app --debug seed-demo
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
