@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from banner.store import keys
 from banner.store.codec import load_record
-from tests.conftest import DESKTOP_UA, make_app
+from tests.conftest import DESKTOP_UA, edited_app, make_app
 
 ORIGIN = "http://127.0.0.1:5000"
 HEADERS = {"User-Agent": DESKTOP_UA}
@@ -145,8 +145,7 @@ def test_receipt_needs_the_matching_token(client: FlaskClient) -> None:
 def test_raising_the_policy_version_makes_old_tokens_outdated(environ: dict[str, str], config_copy: Path) -> None:
     old = make_app({**environ, "BANNER_CONFIG": str(config_copy)}).test_client()
     token = post_consent(old, action="accept_all").get_json()["token"]
-    config_copy.write_text(config_copy.read_text().replace('version = "2015-02-01"', 'version = "2026-11-01"'))
-    new = make_app({**environ, "BANNER_CONFIG": str(config_copy)}).test_client()
+    new = edited_app(environ, config_copy, ('version = "2015-02-01"', 'version = "2026-11-01"')).test_client()
     d = new.get("/api/v1/decision?site=demo", headers={"X-Consent-Token": token}).get_json()
     assert d["token_status"] == "outdated" and d["banner_required"] is True
 

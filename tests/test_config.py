@@ -140,11 +140,10 @@ def test_missing_file_and_bad_syntax_are_named(tmp_path: Path) -> None:
 
 
 def test_the_app_does_not_start_on_a_bad_config(config_copy: Path, environ: dict[str, str]) -> None:
-    from tests.conftest import make_app
+    from tests.conftest import edited_app
 
-    config_copy.write_text(config_copy.read_text().replace('kind = "beacon"', 'kind = "pixel"', 1))
     with pytest.raises(ConfigError, match=r"trackers\[\d+\]\.kind"):
-        make_app({**environ, "BANNER_CONFIG": str(config_copy)})
+        edited_app(environ, config_copy, ('kind = "beacon"', 'kind = "pixel"'))
 
 
 TOML_VALUES = st.recursive(

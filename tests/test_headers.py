@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
+from tests.conftest import edited_app
 
 
 def test_every_response_has_nosniff_and_a_referrer_policy(client: FlaskClient) -> None:
@@ -38,8 +38,7 @@ def test_forwarded_proto_is_trusted_only_behind_a_configured_proxy(
 ) -> None:
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"}
     assert "Strict-Transport-Security" not in client.get("/healthz", headers=forwarded).headers
-    config_copy.write_text(config_copy.read_text().replace("proxy_hops = 0", "proxy_hops = 1"))
-    proxied = make_app({**environ, "BANNER_CONFIG": str(config_copy)}).test_client()
+    proxied = edited_app(environ, config_copy, ("proxy_hops = 0", "proxy_hops = 1")).test_client()
     r = proxied.get("/healthz", headers=forwarded)
     assert r.headers["Strict-Transport-Security"].startswith("max-age=")
     consent = proxied.post("/api/v1/consent", json={"site": "demo", "action": "reject_all"}, headers=forwarded)

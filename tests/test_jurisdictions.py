@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import DESKTOP_UA, make_app
+from tests.conftest import DESKTOP_UA, edited_app
 
 TAG = "https://pubads.g.doubleclick.net/gampad/ads?iu=/demo&gdpr=[GDPR]&cons=[GDPRCONSENT]&lat=[LIMITADTRACKING]&r=[REGULATIONS]&cb=[CACHEBUSTING]"
 AD_NETWORKS = {"doubleclick": False, "xandr": False}
@@ -17,8 +17,7 @@ AD_NETWORKS = {"doubleclick": False, "xandr": False}
 
 @pytest.fixture()
 def geo(environ: dict[str, str], config_copy: Path) -> FlaskClient:
-    config_copy.write_text(config_copy.read_text().replace('country_header = ""', 'country_header = "CF-IPCountry"'))
-    return make_app({**environ, "BANNER_CONFIG": str(config_copy)}).test_client()
+    return edited_app(environ, config_copy, ('country_header = ""', 'country_header = "CF-IPCountry"')).test_client()
 
 
 def decision(client: FlaskClient, country: str | None, **headers: str) -> dict[str, Any]:

@@ -7,15 +7,18 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
+from tests.conftest import edited_app
 
 BODY = {"site": "demo", "action": "reject_all"}
 
 
 def limited_app(environ: dict[str, str], config_copy: Path, consent: str = "3 per minute") -> Any:
-    text = config_copy.read_text().replace('consent = "30 per minute; 300 per hour"', f'consent = "{consent}"')
-    config_copy.write_text(text.replace('events = "120 per minute"', 'events = "2 per minute"'))
-    return make_app({**environ, "BANNER_CONFIG": str(config_copy)})
+    return edited_app(
+        environ,
+        config_copy,
+        ('consent = "30 per minute; 300 per hour"', f'consent = "{consent}"'),
+        ('events = "120 per minute"', 'events = "2 per minute"'),
+    )
 
 
 def post(client: FlaskClient, address: str = "203.0.113.7") -> Any:
@@ -41,7 +44,7 @@ def test_events_are_limited(environ: dict[str, str], config_copy: Path) -> None:
 
 def test_limits_are_shared_across_workers_through_redis(environ: dict[str, str], config_copy: Path, redis: Any) -> None:
     worker_a = limited_app(environ, config_copy, consent="4 per minute")
-    worker_b = make_app({**environ, "BANNER_CONFIG": str(config_copy)})
+    worker_b = edited_app(environ, config_copy)  # the same limits
     a, b = worker_a.test_client(), worker_b.test_client()
     assert [post(a).status_code for _ in range(3)] == [201, 201, 201]
     assert post(b).status_code == 201  # B alone has seen one hit

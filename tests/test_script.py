@@ -19,7 +19,7 @@ from banner.core.regimes import Regime
 from banner.store.consents import day_of
 from banner.web.context import services
 from banner.web.script import EXTENSION
-from tests.conftest import make_app
+from tests.conftest import edited_app
 
 BUDGET = 6 * 1024
 
@@ -119,8 +119,7 @@ def test_every_variant_fits_the_weight_budget(app: Flask) -> None:
 
 @pytest.fixture()
 def geo(environ: dict[str, str], config_copy: Path) -> FlaskClient:
-    config_copy.write_text(config_copy.read_text().replace('country_header = ""', 'country_header = "X-Country"'))
-    return make_app({**environ, "BANNER_CONFIG": str(config_copy)}).test_client()
+    return edited_app(environ, config_copy, ('country_header = ""', 'country_header = "X-Country"')).test_client()
 
 
 @pytest.mark.parametrize(
