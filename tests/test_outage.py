@@ -14,7 +14,7 @@ from flask import Flask
 from banner.store import keys
 from banner.store.spool import Spool
 from bench.servers import RedisProcess
-from tests.conftest import DESKTOP_UA, make_app
+from tests.conftest import DESKTOP_UA, make_app, utc_today
 
 BODY = {"site": "demo", "action": "custom", "choices": {"analytics": True}}
 
@@ -81,7 +81,7 @@ def test_an_outage_is_spooled_acknowledged_and_replayed_once(server: RedisProces
     events = store.redis.xrange(keys.log("demo"))
     types = [e["type"] for _, e in events]
     assert (types.count("given"), types.count("updated"), types.count("withdrawn")) == (1, 5, 1)
-    [counts] = store.days("demo", [_today()]).values()
+    [counts] = store.days("demo", [utc_today()]).values()
     assert counts["consents"] == 6 and counts["withdrawals"] == 1
 
 
@@ -138,9 +138,3 @@ def _wait_for(condition: Any, timeout: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
-
-
-def _today() -> str:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).strftime("%Y%m%d")

@@ -17,8 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from banner.web.context import services
-from tests.conftest import DESKTOP_UA
+from tests.conftest import DESKTOP_UA, services_of
 
 HEADERS = {"User-Agent": DESKTOP_UA, "Origin": "http://127.0.0.1:5000"}
 CONSENT = {"site": "demo", "choices": {"analytics": True}, "action": "custom"}
@@ -65,11 +64,6 @@ def app(app: Flask) -> Iterator[Flask]:
     app.extensions["roundtrips"] = RoundTrips(client)
     yield app
     client.connection_pool.disconnect()
-
-
-def services_of(app: Flask) -> Any:
-    with app.app_context():
-        return services()
 
 
 def give(client: FlaskClient, **headers: str) -> Any:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,10 +14,8 @@ from flask.testing import FlaskClient
 from banner.core.bundle import build_bundle
 from banner.core.minify import minify_css, minify_js
 from banner.core.regimes import Regime
-from banner.store.consents import day_of
-from banner.web.context import services
 from banner.web.script import EXTENSION
-from tests.conftest import edited_app
+from tests.conftest import edited_app, services_of, utc_today
 
 BUDGET = 6 * 1024
 
@@ -188,14 +184,9 @@ def test_banner_request_with_dnt_is_counted(app: Flask, client: FlaskClient) -> 
     client.get("/banner.js?site=demo", headers={"DNT": "1"})
     svc = services_of(app)
     svc.flusher.flush()
-    [counts] = svc.store.days("demo", [day_of(datetime.now(UTC))]).values()
+    [counts] = svc.store.days("demo", [utc_today()]).values()
     assert counts["requests"] == 1
     assert counts["requests:dnt"] == 1
-
-
-def services_of(app: Flask) -> Any:
-    with app.app_context():
-        return services()
 
 
 def test_minifier_merges_declarations_and_shortens_literals() -> None:
