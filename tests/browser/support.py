@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from axe_playwright_python.sync_playwright import Axe
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 BAR = "consent-banner .bar"
 DIALOG = "consent-banner .dialog"
@@ -80,3 +82,9 @@ class Live:
     @property
     def publisher(self) -> str:
         return f"http://publisher.test:{self.port}"
+
+
+def assert_accessible(page: Any) -> None:
+    """No axe-core violations on the page as it is now."""
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from support import (
     ARTIFACTS,
     BAR,
@@ -13,6 +12,7 @@ from support import (
     FOCUSED,
     SCRIPT_TRACKERS,
     Live,
+    assert_accessible,
     claim,
     consent_entries,
     open_demo,
@@ -27,17 +27,12 @@ Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'});
 """
 
 
-def _axe_violations(page: Any) -> str:
-    results = Axe().run(page)
-    return "" if results.violations_count == 0 else results.generate_report()
-
-
 def test_no_axe_violations_in_either_layer(page: Any, live: Live) -> None:
     open_demo(page, live.origin + "/")
-    assert _axe_violations(page) == ""
+    assert_accessible(page)
     page.locator(BAR).get_by_role("button", name="Customize").click()
     page.locator(DIALOG).locator("summary").first.click()
-    assert _axe_violations(page) == ""
+    assert_accessible(page)
 
 
 def test_no_layout_shift(page: Any, live: Live) -> None:

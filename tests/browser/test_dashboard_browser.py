@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, Page
+from support import ARTIFACTS, assert_accessible
 from werkzeug.serving import make_server
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+from tests.dashboard_support import PASSWORD, USER
 
 pytestmark = pytest.mark.browser
 
@@ -32,15 +31,10 @@ def live_url(app: Flask) -> Iterator[str]:
 def sign_in(page: Page, base: str) -> None:
     page.goto(f"{base}/dashboard/")
     assert "/dashboard/login" in page.url
-    page.get_by_label("User name").fill("marketing")
-    page.get_by_label("Password").fill("consent-demo")
+    page.get_by_label("User name").fill(USER)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/dashboard/")
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_overview_shows_charts_and_passes_axe(browser: Browser, live_url: str) -> None:

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from conftest import CLS_OBSERVER, COUNTRY_HEADER
 from support import (
     ARTIFACTS,
@@ -18,6 +17,7 @@ from support import (
     NON_ESSENTIAL_COOKIES,
     SCRIPT_TRACKERS,
     Live,
+    assert_accessible,
     claim,
     cookie_names,
     loaded,
@@ -220,11 +220,9 @@ def test_opt_out_layout_is_accessible_and_does_not_shift(visitor: Any, live_geo:
     page = visitor("US").new_page()
     open_demo(page, live_geo.origin + "/")
     page.locator(BAR).wait_for()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
     page.locator(BAR).get_by_role("button", name="Customize").click()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
     page.keyboard.press("Escape")
     page.locator(BAR).get_by_role("button", name=DO_NOT_SELL).click()
     page.wait_for_timeout(500)
