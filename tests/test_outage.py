@@ -14,9 +14,7 @@ from flask import Flask
 from banner.store import keys
 from banner.store.spool import Spool
 from bench.servers import RedisProcess
-from tests.conftest import DESKTOP_UA, make_app, utc_today
-
-BODY = {"site": "demo", "action": "custom", "choices": {"analytics": True}}
+from tests.conftest import make_app, post_consent, utc_today
 
 
 @pytest.fixture()
@@ -39,7 +37,7 @@ def stored_ids(server: RedisProcess) -> set[str]:
 
 
 def post(client: Any) -> Any:
-    return client.post("/api/v1/consent", json=BODY, headers={"User-Agent": DESKTOP_UA})
+    return post_consent(client, choices={"analytics": True})
 
 
 def test_an_outage_is_spooled_acknowledged_and_replayed_once(server: RedisProcess, environ: dict[str, str]) -> None:

@@ -8,13 +8,11 @@ from typing import Any
 from flask import Flask
 
 from banner.store import keys
-from tests.conftest import DESKTOP_UA
+from tests.conftest import post_consent
 
 
 def give(client: Any, action: str, **headers: str) -> dict[str, Any]:
-    r = client.post(
-        "/api/v1/consent", json={"site": "demo", "action": action}, headers={"User-Agent": DESKTOP_UA, **headers}
-    )
+    r = post_consent(client, headers, action=action)
     assert r.status_code == 201
     return r.get_json()
 

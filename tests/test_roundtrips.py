@@ -17,10 +17,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import DESKTOP_UA, services_of
+from tests.conftest import DESKTOP_UA, post_consent, services_of
 
 HEADERS = {"User-Agent": DESKTOP_UA, "Origin": "http://127.0.0.1:5000"}
-CONSENT = {"site": "demo", "choices": {"analytics": True}, "action": "custom"}
 
 
 class RoundTrips:
@@ -67,7 +66,7 @@ def app(app: Flask) -> Iterator[Flask]:
 
 
 def give(client: FlaskClient, **headers: str) -> Any:
-    response = client.post("/api/v1/consent", json=CONSENT, headers={**HEADERS, **headers})
+    response = post_consent(client, {**HEADERS, **headers}, choices={"analytics": True})
     assert response.status_code == 201, response.get_data(as_text=True)
     return response.get_json()
 
