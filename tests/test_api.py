@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from banner.store import keys
 from banner.store.codec import load_record
-from tests.conftest import DESKTOP_UA, edited_app, make_app, post_consent, utc_today
+from tests.support import DESKTOP_UA, edited_app, make_app, post_consent, utc_today
 
 ORIGIN = "http://127.0.0.1:5000"
 HEADERS = {"User-Agent": DESKTOP_UA}
@@ -106,7 +106,7 @@ def test_withdrawal_records_clears_cookie_and_answers_the_new_decision(client: F
     assert "consent=;" in r.headers["Set-Cookie"] and "Max-Age=0" in r.headers["Set-Cookie"]
     record = app.extensions["consent"].store.record("demo", first["id"])
     assert record is not None and record.withdrawn_at is not None
-    types = [e["type"] for _, e in app.extensions["consent"].redis.xrange(keys.log("demo"))]
+    types = [e["type"] for _, e in app.extensions["consent"].store.redis.xrange(keys.log("demo"))]
     assert types == ["given", "withdrawn"]
     again = client.delete("/api/v1/consent?site=demo")
     assert again.status_code == 200 and again.get_json()["withdrawn"] is None

@@ -9,15 +9,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from banner.core.clock import utc_now
 from banner.core.tokens import ConsentClaim, TokenSigner
-from tests.conftest import SECRET
+from tests.support import SECRET
 
 JSON = "application/json"
 GOOD = {"site": "demo", "action": "custom", "choices": {"analytics": True}}
 
 
 def _forged_token() -> str:
-    claim = ConsentClaim(id="AbCdEfGhIjKlMnOp", site="demo", policy_version="2015-02-01", choices={"advertising": True})
+    claim = ConsentClaim("AbCdEfGhIjKlMnOp", "demo", "2015-02-01", {"advertising": True}, issued_at=utc_now())
     return TokenSigner(["not-the-server-key-0123"], 3600).sign(claim)
 
 
@@ -124,7 +125,9 @@ def test_bad_events(
         "eyJjIjp7fX0.abc.def",
         "....",
         "x" * 4000,
-        TokenSigner([SECRET], 3600).sign(ConsentClaim("AbCdEfGhIjKlMnOp", "demo", "2015-02-01", {}))[:-5],
+        TokenSigner([SECRET], 3600).sign(
+            ConsentClaim("AbCdEfGhIjKlMnOp", "demo", "2015-02-01", {}, issued_at=utc_now())
+        )[:-5],
     ],
 )
 def test_forged_truncated_and_resigned_tokens_count_as_no_consent(client: FlaskClient, redis: Any, token: str) -> None:

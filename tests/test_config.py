@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from banner.core.config import TrackerKind
 from banner.core.config_parse import load_config, parse_config
 from banner.core.errors import ConfigError
-from tests.conftest import SHIPPED_CONFIG
+from tests.support import SHIPPED_CONFIG
 
 
 def shipped() -> dict[str, Any]:
@@ -140,7 +140,7 @@ def test_missing_file_and_bad_syntax_are_named(tmp_path: Path) -> None:
 
 
 def test_the_app_does_not_start_on_a_bad_config(config_copy: Path, environ: dict[str, str]) -> None:
-    from tests.conftest import edited_app
+    from tests.support import edited_app
 
     with pytest.raises(ConfigError, match=r"trackers\[\d+\]\.kind"):
         edited_app(environ, config_copy, ('kind = "beacon"', 'kind = "pixel"'))

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from dashboard_support import record, save, sign_in, store_of
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import check_password_hash
 
 from banner.store import ConsentStore
+from tests.support.dashboard import record, save, sign_in, store_of
 
 
 @pytest.fixture()
@@ -121,7 +121,7 @@ def test_a_30_day_page_reads_the_day_counters_once(
         raise AssertionError("a dashboard page must not read consent records")
 
     monkeypatch.setattr(ConsentStore, "days", days)
-    for name in ("record", "records", "stream_pages", "event_pages"):
+    for name in ("record", "records", "_stream_pages", "event_pages"):
         monkeypatch.setattr(ConsentStore, name, forbidden)
     assert signed_in.get("/dashboard/").status_code == 200
     assert signed_in.get("/dashboard/signals").status_code == 200

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from dashboard_support import record, save, sign_in, store_of
 from flask import Flask
 from flask.testing import FlaskClient
+
+from tests.support.dashboard import record, save, sign_in, store_of
 
 RANGE = "site=demo&from=2025-03-01&to=2025-03-02"
 

@@ -13,7 +13,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.conftest import make_app, service_environ
+from tests.support import make_app, service_environ
 
 
 def _app() -> Any:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from tests.conftest import edited_app
+from tests.support import edited_app
 
 
 def test_every_response_has_nosniff_and_a_referrer_policy(client: FlaskClient) -> None:

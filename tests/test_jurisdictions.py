@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import DESKTOP_UA, edited_app
+from tests.support import DESKTOP_UA, edited_app
 
 TAG = "https://pubads.g.doubleclick.net/gampad/ads?iu=/demo&gdpr=[GDPR]&cons=[GDPRCONSENT]&lat=[LIMITADTRACKING]&r=[REGULATIONS]&cb=[CACHEBUSTING]"
 AD_NETWORKS = {"doubleclick": False, "xandr": False}

@@ -14,7 +14,7 @@ from flask import Flask
 from banner.store import keys
 from banner.store.spool import Spool
 from bench.servers import RedisProcess
-from tests.conftest import make_app, post_consent, utc_today
+from tests.support import make_app, post_consent, utc_today
 
 
 @pytest.fixture()
@@ -65,7 +65,9 @@ def test_an_outage_is_spooled_acknowledged_and_replayed_once(server: RedisProces
         "status": "ok",
         "redis": True,
         "spool_depth": 0,
+        "spool_quarantined": 0,
         "pending_counts": 0,
+        "revoked_ids": 6,  # five replaced by the next choice, the last one withdrawn
     }
     ids = {before["id"], *(r.get_json()["id"] for r in during)}
     assert stored_ids(server) == ids

@@ -14,7 +14,7 @@ from banner.core.config_parse import load_config
 from banner.core.policy import decide
 from banner.core.signals import Device, Signals, read_signals
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
-from tests.conftest import DESKTOP_UA, SHIPPED_CONFIG
+from tests.support import DESKTOP_UA, SHIPPED_CONFIG
 
 CONFIG = load_config(str(SHIPPED_CONFIG), {}, require_secret=False)
 SITE = CONFIG.sites["demo"]

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from banner.store import keys
-from tests.conftest import post_consent
+from tests.support import post_consent
 
 
 def give(client: Any, action: str, **headers: str) -> dict[str, Any]:
@@ -54,9 +54,9 @@ def test_consent_ids_never_start_with_a_dash() -> None:
 
 def test_an_id_starting_with_a_dash_goes_after_double_dash(app: Flask, redis: Any, monkeypatch: Any) -> None:
     """Records written before ids avoided a leading dash are still reachable from the command line."""
-    from banner.web import api
+    from banner.core import recording
 
-    monkeypatch.setattr(api, "new_consent_id", lambda: "-olderIdWithDash")
+    monkeypatch.setattr(recording, "new_consent_id", lambda: "-olderIdWithDash")
     given = give(app.test_client(), "accept_all")
     assert given["id"] == "-olderIdWithDash"
     runner = app.test_cli_runner()
@@ -87,9 +87,9 @@ def test_streams_keep_only_retention_days_of_entries(redis: Any) -> None:
     import time
 
     from banner.store import ConsentStore
-    from tests.dashboard_support import record
+    from tests.support.dashboard import record
 
-    store = ConsentStore(redis, retention_seconds=1)
+    store = ConsentStore(redis, retention_seconds=1, token_max_age_seconds=1)
     first, second = (record(letter * 16, "accept_all", ("analytics",), dnt=True) for letter in "AB")
     entry = {"time": "t", "consent_id": "AAAAAAAAAAAAAAAA", "honored": "false"}
     store.save_consent(first, {"consents": 1}, {"dnt": entry, "gpc": entry}, "20260101")

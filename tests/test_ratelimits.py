@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.conftest import edited_app
+from tests.support import edited_app
 
 BODY = {"site": "demo", "action": "reject_all"}
 

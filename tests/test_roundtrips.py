@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import DESKTOP_UA, post_consent, services_of
+from tests.support import DESKTOP_UA, post_consent, services_of
 
 HEADERS = {"User-Agent": DESKTOP_UA, "Origin": "http://127.0.0.1:5000"}
 
@@ -59,7 +59,7 @@ def _commands(server: Any) -> int:
 
 @pytest.fixture()
 def app(app: Flask) -> Iterator[Flask]:
-    client = services_of(app).redis
+    client = services_of(app).store.redis
     app.extensions["roundtrips"] = RoundTrips(client)
     yield app
     client.connection_pool.disconnect()
@@ -111,8 +111,10 @@ def test_view_events_make_no_round_trip_and_flush_in_one_batch(app: Flask, clien
     flush_cost = []
     for events in (1, 40):
         with counted(app, redis) as cost:
-            for _ in range(events):
-                response = client.post("/api/v1/events", data='{"site":"demo","type":"shown"}', headers=headers)
+            for i in range(events):  # one view from each of many visitors
+                address = {"REMOTE_ADDR": f"198.51.100.{i}"}
+                body = '{"site":"demo","type":"shown"}'
+                response = client.post("/api/v1/events", data=body, headers=headers, environ_base=address)
                 assert response.status_code == 204
         assert cost == {"round_trips": 0, "commands": 0}
         with counted(app, redis) as cost:

@@ -15,7 +15,7 @@ from banner.core.bundle import build_bundle
 from banner.core.minify import minify_css, minify_js
 from banner.core.regimes import Regime
 from banner.web.script import EXTENSION
-from tests.conftest import edited_app, services_of, utc_today
+from tests.support import edited_app, services_of, utc_today
 
 BUDGET = 6 * 1024
 

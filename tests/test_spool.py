@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from banner.store import StoreUnavailable
 from banner.store.spool import Entry, Spool
 
 
@@ -27,9 +28,9 @@ def test_a_failed_replay_stays_pending(tmp_path: Path) -> None:
     spool.append({"n": 2})
 
     def fail(entry: Entry) -> None:
-        raise ConnectionError("still down")
+        raise StoreUnavailable()
 
-    with pytest.raises(ConnectionError):
+    with pytest.raises(StoreUnavailable):
         spool.replay(fail)
     assert spool.pending() and spool.depth() == 2
     applied: list[Entry] = []

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeTimedSerializer
 
+from banner.core.clock import utc_now
 from banner.core.tokens import ConsentClaim, TokenSigner, TokenStatus
 
 KEY, OLD_KEY = "current-key-0123456789", "old-key-0123456789abc"
@@ -17,7 +18,9 @@ VERSION = "2015-02-01"
 
 
 def claim(**choices: bool) -> ConsentClaim:
-    return ConsentClaim(id="AbCdEfGhIjKlMnOp", site="demo", policy_version=VERSION, choices=choices)
+    return ConsentClaim(
+        id="AbCdEfGhIjKlMnOp", site="demo", policy_version=VERSION, choices=choices, issued_at=utc_now()
+    )
 
 
 def signer(*keys: str, max_age: int = DAY) -> TokenSigner:
@@ -104,7 +107,12 @@ def test_any_change_to_a_token_bytes_is_rejected(data: bytes, position: int, cut
 def test_any_choices_map_round_trips(choices: dict[str, bool], trackers: dict[str, bool]) -> None:
     s = signer()
     original = ConsentClaim(
-        id="AbCdEfGhIjKlMnOp", site="demo", policy_version=VERSION, choices=choices, trackers=trackers
+        id="AbCdEfGhIjKlMnOp",
+        site="demo",
+        policy_version=VERSION,
+        choices=choices,
+        trackers=trackers,
+        issued_at=utc_now(),
     )
     result = s.verify(s.sign(original), "demo", VERSION)
     assert result.status is TokenStatus.VALID and result.claim is not None

@@ -10,14 +10,10 @@ from __future__ import annotations
 import enum
 import secrets
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from banner.core.config import Config, Site
 from banner.core.errors import InvalidInput, UnknownSite
-from banner.core.policy import Decision, signal_reason
-from banner.core.timestamps import utc_iso
-from banner.core.tokens import ConsentClaim
 
 ID_BYTES = 12  # 16 URL-safe characters, 96 bits: unguessable, short in the cookie
 
@@ -49,7 +45,7 @@ def site_of(config: Config, site_id: Any) -> Site:
         raise InvalidInput("'site' must be a non-empty string", "site")
     site = config.sites.get(site_id)
     if site is None:
-        raise UnknownSite(f"unknown site {site_id[:40]!r}", "site")
+        raise UnknownSite(f"unknown site {site_id[:40]!r}")
     return site
 
 
@@ -148,55 +144,21 @@ class ConsentRecord:
         known = {f for f in cls.__dataclass_fields__ if f != "extra"}
         return cls(**{k: v for k, v in data.items() if k in known})
 
-
-def build_record(
-    request: ConsentRequest,
-    claim: ConsentClaim,
-    issued_at: datetime,
-    decision: Decision,
-    banner_version: str,
-    replaces: str | None,
-    max_age_days: int,
-) -> ConsentRecord:
-    device = decision.signals.device
-    return ConsentRecord(
-        id=claim.id,
-        site=request.site.id,
-        event="updated" if replaces else "given",
-        action=str(request.action),
-        given_at=utc_iso(issued_at),
-        expires_at=utc_iso(issued_at + timedelta(days=max_age_days)),
-        policy_version=claim.policy_version,
-        banner_version=banner_version,
-        lang=request.lang,
-        choices=claim.choices,
-        trackers=claim.trackers,
-        signals={
-            "dnt": {"present": decision.dnt.present, "honored": decision.dnt.honored},
-            "gpc": {"present": decision.gpc.present, "honored": decision.gpc.honored},
-        },
-        device=device.device,
-        browser=device.browser,
-        os=device.os,
-        region=decision.signals.region,
-        replaces=replaces,
-    )
+    def is_well_formed(self) -> bool:
+        """Every field has its type (a record read back from somewhere we do not control)."""
+        texts = (self.id, self.site, self.event, self.action, self.given_at, self.expires_at, self.policy_version)
+        more = (self.banner_version, self.lang, self.device, self.browser, self.os)
+        optional = (self.region, self.replaces, self.withdrawn_at)
+        return (
+            all(isinstance(v, str) and v for v in texts)
+            and all(isinstance(v, str) for v in more)
+            and all(v is None or isinstance(v, str) for v in optional)
+            and _is_flags(self.choices)
+            and _is_flags(self.trackers)
+            and isinstance(self.signals, dict)
+            and all(isinstance(k, str) and _is_flags(v) for k, v in self.signals.items())
+        )
 
 
-def signal_log_entries(record: ConsentRecord, result: Decision) -> dict[str, dict[str, str]]:
-    """The DNT (and GPC) log entries this consent adds, with the policy's decision."""
-    entries = {}
-    for name, signal in (("dnt", result.dnt), ("gpc", result.gpc)):
-        if signal.present:
-            entries[name] = {
-                "time": record.given_at,
-                "site": record.site,
-                "event": f"consent_{record.event}",
-                "honored": "true" if signal.honored else "false",
-                "policy_version": record.policy_version,
-                "reason": signal_reason(name, signal.honored),
-                "consent_id": record.id,
-                "browser": record.browser,
-                "device": record.device,
-            }
-    return entries
+def _is_flags(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, bool) for k, v in value.items())

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from banner.core.clock import utc_iso
 from banner.core.config import GCM_KEYS, Config, Site, TrackerKind
 from banner.core.regimes import Regime
 from banner.core.signals import Signals
-from banner.core.timestamps import utc_iso
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 
 #: Google Consent Mode keys that GPC ("do not sell or share") turns off.

@@ -14,8 +14,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from banner.core.clock import utc_iso
 from banner.core.consent import ConsentRecord
-from banner.core.timestamps import utc_iso
 
 #: Record field -> stored key, for the plain-valued fields.
 SHORT = {

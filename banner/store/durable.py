@@ -7,16 +7,18 @@ withdrawal never overtakes the consent it withdraws).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
-from redis.exceptions import RedisError
-
 from banner.core.consent import ConsentRecord
 from banner.store.consents import ConsentStore
-from banner.store.spool import Entry, Spool
+from banner.store.errors import StoreUnavailable
+from banner.store.spool import BadEntry, Entry, Spool
 
 log = logging.getLogger(__name__)
+
+DAY_RE = re.compile(r"\d{8}\Z")
 
 
 class DurableStore:
@@ -52,13 +54,16 @@ class DurableStore:
             return 0
         try:
             return self.spool.replay(self._apply)
-        except RedisError:
+        except StoreUnavailable:
             log.warning("consent store still unavailable; %d spooled writes wait", self.spool.depth())
             return 0
 
     def depth(self) -> int:
         """Spooled writes waiting; one ``stat`` when there are none (the usual answer to a health probe)."""
         return self.spool.depth() if self.spool and self.spool.pending() else 0
+
+    def quarantined(self) -> int:
+        return self.spool.quarantined() if self.spool else 0
 
     def _write(self, now: Callable[[], Any], entry: Callable[[], Entry]) -> Any:
         """Write to Redis, or spool ``entry()`` (built only then) to replay in order later."""
@@ -67,16 +72,55 @@ class DurableStore:
         if not self.spool.pending():
             try:
                 return now()
-            except RedisError:
+            except StoreUnavailable:
                 log.warning("consent store unavailable; spooling writes")
         self.spool.append(entry())
         return _SPOOLED
 
     def _apply(self, entry: Entry) -> Any:
-        if entry["op"] == "consent":
-            record = ConsentRecord.from_json(entry["record"])
-            return self.store.save_consent(record, entry["counts"], entry["signals"], entry["day"])
-        return self.store.withdraw(entry["site"], entry["id"], entry["at"], entry["day"])
+        """Apply one spooled write; :class:`BadEntry` when it has the wrong shape."""
+        op = entry.get("op")
+        if op == "consent":
+            record, counts, signals, day = _consent_entry(entry)
+            return self.store.save_consent(record, counts, signals, day)
+        if op == "withdraw":
+            site, consent_id, at, day = (_text(entry, name) for name in ("site", "id", "at", "day"))
+            return self.store.withdraw(site, consent_id, at, _day(day))
+        raise BadEntry(f"unknown op {str(op)[:40]!r}")
+
+
+def _consent_entry(entry: Entry) -> tuple[ConsentRecord, dict[str, int], dict[str, dict[str, str]], str]:
+    try:
+        record = ConsentRecord.from_json(entry["record"])
+    except (KeyError, TypeError) as e:
+        raise BadEntry(f"not a consent record: {e}") from None
+    if not record.is_well_formed():
+        raise BadEntry("consent record with fields of the wrong type")
+    counts, signals = entry.get("counts"), entry.get("signals")
+    if not isinstance(counts, dict) or not all(isinstance(k, str) and type(n) is int for k, n in counts.items()):
+        raise BadEntry("'counts' must map names to integers")
+    if not isinstance(signals, dict) or not set(signals) <= {"dnt", "gpc"}:
+        raise BadEntry("'signals' must map dnt/gpc to log entries")
+    if not all(map(_is_log_entry, signals.values())):
+        raise BadEntry("'signals' must map dnt/gpc to log entries")
+    return record, counts, signals, _day(_text(entry, "day"))
+
+
+def _is_log_entry(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _text(entry: Entry, name: str) -> str:
+    value = entry.get(name)
+    if not isinstance(value, str) or not value:
+        raise BadEntry(f"'{name}' must be a non-empty string")
+    return value
+
+
+def _day(value: str) -> str:
+    if not DAY_RE.match(value):
+        raise BadEntry(f"'day' must be YYYYMMDD, not {value[:20]!r}")
+    return value
 
 
 _SPOOLED = object()

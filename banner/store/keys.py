@@ -23,3 +23,8 @@ def signal_log(site: str, signal: str) -> str:
 def day(site: str, yyyymmdd: str) -> str:
     """Hash of one site-day's counters: storage grows with sites x days, never with visitors."""
     return f"{PREFIX}:{{{site}}}:day:{yyyymmdd}"
+
+
+def revoked(site: str) -> str:
+    """Sorted set of consent ids that no longer count (withdrawn or replaced), scored by when."""
+    return f"{PREFIX}:{{{site}}}:revoked"

@@ -6,9 +6,20 @@ Redis changes nothing. All keys of one call share the site's hash tag, so one Cl
 
 from __future__ import annotations
 
-# KEYS: record, log, day, dnt log, gpc log
-# ARGV: record JSON, ttl, min stream id, log fields JSON, counts JSON, day ttl, dnt JSON, gpc JSON
-SAVE_CONSENT = """
+#: Adds a consent id to the revoked set and drops the entries no live token can carry any more.
+_REVOKE = """
+local function revoke(key, consent_id, now_ms, expired_ms)
+  redis.call('ZADD', key, now_ms, consent_id)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. expired_ms)
+end
+"""
+
+# KEYS: record, log, day, dnt log, gpc log, revoked
+# ARGV: record JSON, ttl, min stream id, log fields JSON, counts JSON, day ttl, dnt JSON, gpc JSON,
+#       replaced consent id (or ''), now ms, oldest revocation still needed (ms)
+SAVE_CONSENT = (
+    _REVOKE
+    + """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
 local function append(key, fields_json)
   local args = {key, 'MINID', ARGV[3], '*'}
@@ -25,13 +36,20 @@ redis.call('EXPIRE', KEYS[3], ARGV[6])
 for i, key in ipairs({KEYS[4], KEYS[5]}) do
   if ARGV[6 + i] ~= '' then append(key, ARGV[6 + i]) else redis.call('XTRIM', key, 'MINID', ARGV[3]) end
 end
+-- the choice this one replaces stops counting everywhere
+if ARGV[9] ~= '' then revoke(KEYS[6], ARGV[9], ARGV[10], ARGV[11]) end
 return 1
 """
+)
 
-# KEYS: record, log, day
-# ARGV: withdrawn_at, min stream id, day ttl
+# KEYS: record, log, day, revoked
+# ARGV: withdrawn_at, min stream id, day ttl, now ms, oldest revocation still needed (ms), consent id
 # Returns 1 when the record exists (withdrawn now or before), 0 when it is unknown.
-WITHDRAW = """
+WITHDRAW = (
+    _REVOKE
+    + """
+-- the token stops counting even when its record is gone: we signed it, so the id was ours
+revoke(KEYS[4], ARGV[6], ARGV[4], ARGV[5])
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local record = cjson.decode(raw)
@@ -42,8 +60,9 @@ record[withdrawn] = ARGV[1]
 local updated = cjson.encode(record)
 redis.call('SET', KEYS[1], updated, 'KEEPTTL')
 redis.call('XADD', KEYS[2], 'MINID', ARGV[2], '*', 'type', 'withdrawn',
-  'id', long and record['id'] or record['i'], 'action', long and record['action'] or record['a'])
+  'id', ARGV[6], 'action', long and record['action'] or record['a'])
 redis.call('HINCRBY', KEYS[3], 'withdrawals', 1)  -- banner.core.counters.WITHDRAWALS
 redis.call('EXPIRE', KEYS[3], ARGV[3])
 return 1
 """
+)

@@ -9,6 +9,12 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+from banner.core import counters
+from banner.core.clock import today_key
+from banner.core.signals import Signals
+
+VIEW = {counters.VIEWS: 1}
+
 
 class Tally:
     """Thread-safe counts keyed by (site, day, field)."""
@@ -16,6 +22,14 @@ class Tally:
     def __init__(self) -> None:
         self._counts: Counter[tuple[str, str, str]] = Counter()
         self._lock = threading.Lock()
+
+    def count_request(self, site: str, signals: Signals) -> None:
+        """A banner, consent or decision request: volume and the privacy signals it carried."""
+        self.add(site, today_key(), counters.request_counts(signals))
+
+    def count_view(self, site: str) -> None:
+        """The banner was shown (a ``shown`` event)."""
+        self.add(site, today_key(), VIEW)
 
     def add(self, site: str, day: str, counts: dict[str, int]) -> None:
         with self._lock:

@@ -9,47 +9,44 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from redis.exceptions import RedisError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from banner import demo
+from banner.core.client_config import Variant, banner_versions, client_configs
 from banner.core.config import Config
 from banner.core.config_parse import load_config
-from banner.core.presentation import banner_versions, client_configs
 from banner.core.tokens import TokenSigner
-from banner.store import ConsentStore, Tally, connect
-from banner.store.durable import DurableStore
-from banner.store.spool import Spool
+from banner.store import ConsentStore, DurableStore, Flusher, Revocations, Spool, StoreUnavailable, Tally, connect
 from banner.web import (
     api,
     cli,
     cors,
     dashboard,
     decisions,
-    demo,
     errors,
     headers,
-    inputs,
+    limits,
     openapi,
     ops,
     privacy_cli,
-    ratelimits,
     script,
     vast,
     wellknown,
 )
 from banner.web.context import EXTENSION, Services
-from banner.web.flusher import Flusher
 
 log = logging.getLogger(__name__)
 
-#: Seconds between flushes of in-process counters to Redis.
+#: Seconds between flushes of in-process counters to Redis (and refreshes of the revocation list).
 FLUSH_INTERVAL = 2.0
+#: Any request body (the API's own limit, 8 KiB, is checked where bodies are read).
+MAX_CONTENT_LENGTH = 64 * 1024
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``test_config`` may set ``ENVIRON`` (instead of ``os.environ``)."""
     app = Flask(__name__, static_folder=_static_folder(), static_url_path="/static")
-    app.config.update(MAX_CONTENT_LENGTH=inputs.MAX_BODY, FLUSH_INTERVAL=FLUSH_INTERVAL, SPOOL=True)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH, FLUSH_INTERVAL=FLUSH_INTERVAL, SPOOL=True)
     if test_config:
         app.config.update(test_config)
     environ: Mapping[str, str] = app.config.get("ENVIRON", os.environ)
@@ -58,46 +55,46 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
 
-    redis = connect(config.service)
-    store = ConsentStore(redis, config.policy.retention_seconds)
-    spool = Spool(os.path.join(config.service.data_dir, "spool")) if app.config["SPOOL"] else None
-    durable = DurableStore(store, spool)
-    _load_scripts(store)
-    tally = Tally()
-    flusher = Flusher(tally, durable, app.config["FLUSH_INTERVAL"])
-    signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)
     clients = client_configs(config)
-    versions = banner_versions(clients)
-    app.extensions[EXTENSION] = Services(config, signer, store, tally, redis, durable, versions, flusher)
-    app.before_request(flusher.ensure_running)
+    svc = _services(app, config, banner_versions(clients))
+    app.extensions[EXTENSION] = svc
+    app.before_request(svc.flusher.ensure_running)
 
     errors.init_app(app)
     decisions.init_app(app)
     cors.init_app(app)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(ops.bp)
-    app.register_blueprint(openapi.bp)
-    app.register_blueprint(vast.bp)
-    app.register_blueprint(wellknown.bp)
+    for blueprint in (api.bp, ops.bp, openapi.bp, vast.bp, wellknown.bp):
+        app.register_blueprint(blueprint)
     script.init_app(app, clients)
     demo.init_app(app)
     dashboard.init_app(app)
     cli.init_app(app)
     privacy_cli.init_app(app)
     headers.init_app(app)
-    ratelimits.init_app(app, config, redis, flusher)
+    limits.init_app(app, config, svc.store.redis, svc.flusher)
     if config.service.proxy_hops:
         hops = config.service.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app
 
 
-def _load_scripts(store: ConsentStore) -> None:
-    """Start even when Redis is down: writes spool until it is back."""
+def _services(app: Flask, config: Config, versions: dict[Variant, str]) -> Services:
+    """Connect the store and its helpers; the app starts even while Redis is down (writes spool)."""
+    redis = connect(config.service)
+    policy = config.policy
+    store = ConsentStore(redis, policy.retention_seconds, policy.consent_max_age_seconds)
+    spool = Spool(os.path.join(config.service.data_dir, "spool")) if app.config["SPOOL"] else None
+    durable, tally = DurableStore(store, spool), Tally()
+    revocations = Revocations(redis, config.sites, policy.consent_max_age_seconds)
+    flusher = Flusher(tally, durable, app.config["FLUSH_INTERVAL"])
+    flusher.also.append(revocations.sync)
     try:
         store.load_scripts()
-    except RedisError:
+        revocations.sync()
+    except StoreUnavailable:
         log.warning("consent store unavailable at start-up; consent writes will be spooled")
+    signer = TokenSigner(config.service.signing_keys, policy.consent_max_age_seconds)
+    return Services(config, signer, store, durable, tally, revocations, flusher, versions)
 
 
 def _load(app: Flask, environ: Mapping[str, str]) -> Config:
@@ -113,7 +110,7 @@ def _load(app: Flask, environ: Mapping[str, str]) -> Config:
 
 def _development_key(data_dir: str) -> str:
     """A random key kept under data_dir, so tokens survive restarts of the demo."""
-    os.makedirs(data_dir, exist_ok=True)
+    os.makedirs(data_dir, mode=0o700, exist_ok=True)
     path = os.path.join(data_dir, "secret_key")
     if not os.path.exists(path):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

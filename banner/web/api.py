@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from datetime import UTC, datetime
 
 from flask import Blueprint, Response, jsonify
 
-from banner.core import counters
-from banner.core.consent import (
-    ConsentRecord,
-    build_record,
-    new_consent_id,
-    parse_consent_request,
-    signal_log_entries,
-    site_of,
-)
+from banner.core.clock import day_key, utc_iso, utc_now
+from banner.core.consent import ConsentRecord, parse_consent_request, site_of
 from banner.core.errors import InvalidInput, NotFound
-from banner.core.policy import decide
-from banner.core.timestamps import utc_iso
-from banner.core.tokens import ConsentClaim, TokenStatus, Verified
-from banner.store.consents import day_of
+from banner.core.recording import ConsentWrite, record_consent
+from banner.core.tokens import TokenStatus
 from banner.web.context import services
 from banner.web.cookies import clear_consent_cookie, set_consent_cookie
 from banner.web.cors import add_cors_headers, check_origin
 from banner.web.decisions import decide_request, decision_body, serialize, verify, visitor_headers
-from banner.web.inputs import current_signals, json_body, site_from_args, token_for
-from banner.web.storage import write_or_unavailable
-from banner.web.traffic import count_request, count_view
+from banner.web.inputs import json_body, site_from_args, token_for, visitor_signals
+from banner.web.limits import limited
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -42,73 +30,39 @@ def decision() -> Response:
     """Called on every page view: no Redis, and the body usually comes from the worker's cache."""
     site = site_from_args()
     check_origin(site)
-    signals = current_signals()
-    count_request(site.id, signals)
-    body = decision_body(services(), site, token_for(site), signals)
+    body = decision_body(services(), site, token_for(site), visitor_signals(site))
     return Response(body, headers=visitor_headers(site), mimetype="application/json")
 
 
 @bp.post("/consent")
+@limited("consent")
 def give_consent() -> tuple[Response, int]:
     svc = services()
     consent = parse_consent_request(svc.config, json_body())
-    site = consent.site
-    check_origin(site)
-    signals = current_signals()
-    count_request(site.id, signals)
-    previous = verify(svc, site, token_for(site)).claim
-    claim = ConsentClaim(
-        id=new_consent_id(),
-        site=site.id,
-        policy_version=svc.config.policy.version,
-        choices=consent.choices,
-        trackers=consent.trackers,
-    )
-    token = svc.signer.sign(claim)
-    issued_at = svc.signer.issued_at(token)
-    claim = replace(claim, issued_at=issued_at)
-    result = decide(svc.config, site, Verified(TokenStatus.VALID, claim), signals)
-    shown = svc.banner_versions[(site.id, consent.lang, result.regime)]
-    record = build_record(
-        consent,
-        claim,
-        issued_at,
-        result,
-        shown,
-        previous.id if previous else None,
-        svc.config.policy.consent_max_age_days,
-    )
-    write_or_unavailable(
-        lambda: svc.durable.save_consent(
-            record,
-            counters.consent_counts(record, svc.config.required_ids),
-            signal_log_entries(record, result),
-            day_of(issued_at),
-        )
-    )
-    response = add_cors_headers(
-        jsonify(id=record.id, token=token, expires_at=record.expires_at, decision=result.to_json()),
-        site.origins,
-    )
-    set_consent_cookie(response, site, token, svc.config.policy.consent_max_age_seconds)
-    response.headers["Cache-Control"] = "no-store"
-    return response, 201
+    check_origin(consent.site)
+    signals = visitor_signals(consent.site)
+    previous = verify(svc, consent.site, token_for(consent.site)).claim
+    replaces = previous.id if previous else None
+    write = record_consent(svc.config, consent, signals, replaces, svc.banner_versions, svc.signer, utc_now())
+    svc.durable.save_consent(write.record, write.counts, write.signal_entries, write.day)
+    if replaces:
+        svc.revocations.add(consent.site.id, replaces)
+    return _consent_answer(write), 201
 
 
 @bp.delete("/consent")
+@limited("consent")
 def withdraw_consent() -> Response:
     svc = services()
     site = site_from_args()
     check_origin(site)
-    signals = current_signals()
-    count_request(site.id, signals)
-    verified = verify(svc, site, token_for(site))
+    signals = visitor_signals(site)
+    claim = verify(svc, site, token_for(site)).claim
     withdrawn = None
-    if verified.claim is not None:
-        now = datetime.now(UTC)
-        at = utc_iso(now)
-        claim_id = verified.claim.id
-        withdrawn = write_or_unavailable(lambda: svc.durable.withdraw(site.id, claim_id, at, day_of(now)))
+    if claim is not None:
+        now = utc_now()
+        withdrawn = svc.durable.withdraw(site.id, claim.id, utc_iso(now), day_key(now))
+        svc.revocations.add(site.id, claim.id)
     body = decide_request(svc, site, None, signals).to_json()
     body["withdrawn"] = withdrawn
     response = Response(serialize(body), headers=visitor_headers(site), mimetype="application/json")
@@ -123,18 +77,19 @@ def receipt(consent_id: str) -> Response:
     check_origin(site)
     if not CONSENT_ID_RE.match(consent_id):
         raise NotFound("no such consent record")
-    claim = verify(svc, site, token_for(site)).claim
-    if claim is None or claim.id != consent_id:
+    verified = verify(svc, site, token_for(site))
+    if verified.claim is None or verified.claim.id != consent_id:
         raise NotFound("no such consent record for this token")
-    record: ConsentRecord | None = write_or_unavailable(lambda: svc.store.record(site.id, consent_id))
+    record = svc.store.record(site.id, consent_id)
     if record is None:
         raise NotFound("no such consent record")
-    response = add_cors_headers(jsonify(record.to_json()), site.origins)
+    response = add_cors_headers(jsonify(_receipt(record, verified.status)), site.origins)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 @bp.post("/events")
+@limited("events")
 def event() -> tuple[Response, int]:
     svc = services()
     body = json_body(also_text=True)
@@ -144,6 +99,25 @@ def event() -> tuple[Response, int]:
     check_origin(site)
     if body.get("type") not in EVENT_TYPES:
         raise InvalidInput(f"'type' must be one of {', '.join(EVENT_TYPES)}", "type")
-    count_view(site.id)
-    response = add_cors_headers(Response(status=204), site.origins)
-    return response, 204
+    svc.tally.count_view(site.id)
+    return add_cors_headers(Response(status=204), site.origins), 204
+
+
+def _consent_answer(write: ConsentWrite) -> Response:
+    site = services().config.sites[write.record.site]
+    answer = {"id": write.record.id, "token": write.token, "expires_at": write.record.expires_at}
+    response = add_cors_headers(jsonify(**answer, decision=write.decision.to_json()), site.origins)
+    set_consent_cookie(response, site, write.token, services().config.policy.consent_max_age_seconds)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _receipt(record: ConsentRecord, status: TokenStatus) -> dict[str, object]:
+    """The record, and whether it still counts: ``active``, ``withdrawn`` or ``replaced``."""
+    if record.withdrawn_at:
+        standing = "withdrawn"
+    elif status is TokenStatus.REVOKED:
+        standing = "replaced"
+    else:
+        standing = "active"
+    return {**record.to_json(), "status": standing}

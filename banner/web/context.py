@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask import current_app
 
+from banner.core.client_config import Variant
 from banner.core.config import Config
-from banner.core.presentation import Variant
 from banner.core.tokens import TokenSigner
-from banner.store import ConsentStore, Tally
+from banner.store import ConsentStore, Flusher, Revocations, Tally
 from banner.store.durable import DurableStore
 
 EXTENSION = "consent"
@@ -21,11 +20,11 @@ class Services:
     config: Config
     signer: TokenSigner
     store: ConsentStore
-    tally: Tally
-    redis: Any
     durable: DurableStore
+    tally: Tally
+    revocations: Revocations
+    flusher: Flusher
     banner_versions: dict[Variant, str]
-    flusher: Any = None
 
 
 def services() -> Services:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from banner.core.config import Config, Site
+from banner.core.errors import OriginNotAllowed
 from banner.web.context import services
-from banner.web.errors import ApiError
 
 ALLOWED_HEADERS = "Content-Type, X-Consent-Token"
 ALLOWED_METHODS = "GET, POST, DELETE, OPTIONS"
@@ -20,7 +20,7 @@ def check_origin(site: Site) -> None:
     """
     origin = request.headers.get("Origin")
     if origin is not None and origin not in site.origins:
-        raise ApiError(403, "origin_not_allowed", f"origin not allowed for site {site.id!r}")
+        raise OriginNotAllowed(f"origin not allowed for site {site.id!r}")
 
 
 def cors_headers(allowed: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -53,7 +53,7 @@ def preflight(config: Config, site_id: str | None) -> Response:
     named = config.sites.get(site_id) if site_id else None
     sites = [named] if named else list(config.sites.values())
     if not any(origin in s.origins for s in sites):
-        raise ApiError(403, "origin_not_allowed", "origin not allowed")
+        raise OriginNotAllowed("origin not allowed")
     response = Response(status=204)
     response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
     response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS

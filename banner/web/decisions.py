@@ -1,10 +1,12 @@
 """The decision endpoint's hot path: serialized decisions, cached per worker.
 
 ``GET /api/v1/decision`` runs on every page view, mostly with the same token and browser again
-and again. The answer is a pure function of (site, token, signals) and the time (a token
-expires), so each worker keeps the serialized body of recent answers in a bounded LRU keyed by
-exactly those inputs, and drops an entry the moment its token would expire. The configuration
-(and so the policy) is fixed for the life of an app, and the cache belongs to that app.
+and again. The answer is a pure function of (site, token, signals), the time (a token expires)
+and the revocation list (a withdrawn or replaced consent stops counting), so each worker keeps the
+serialized body of recent answers in a bounded LRU keyed by exactly those inputs: an entry is
+dropped the moment its token would expire, and a hit is re-checked against the revocation list
+(one set lookup). The configuration (and so the policy) is fixed for the life of an app, and the
+cache belongs to that app.
 """
 
 from __future__ import annotations
@@ -33,27 +35,27 @@ CacheKey = tuple[str, str | None, Signals]
 
 
 class DecisionCache:
-    """A thread-safe LRU of ``key -> (body, deadline)``; ``deadline`` is a Unix time or None."""
+    """A thread-safe LRU of ``key -> (body, deadline, consent id)``; ``deadline`` is a Unix time or None."""
 
     def __init__(self) -> None:
-        self._entries: OrderedDict[CacheKey, tuple[bytes, int | None]] = OrderedDict()
+        self._entries: OrderedDict[CacheKey, tuple[bytes, int | None, str | None]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: CacheKey, now: int) -> bytes | None:
+    def get(self, key: CacheKey, now: int) -> tuple[bytes, str | None] | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            body, deadline = entry
+            body, deadline, consent_id = entry
             if deadline is not None and now > deadline:
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
-            return body
+            return body, consent_id
 
-    def put(self, key: CacheKey, body: bytes, deadline: int | None) -> None:
+    def put(self, key: CacheKey, body: bytes, deadline: int | None, consent_id: str | None) -> None:
         with self._lock:
-            self._entries[key] = (body, deadline)
+            self._entries[key] = (body, deadline, consent_id)
             self._entries.move_to_end(key)
             if len(self._entries) > SIZE:
                 self._entries.popitem(last=False)
@@ -64,7 +66,12 @@ def init_app(app: Flask) -> None:
 
 
 def verify(svc: Services, site: Site, token: str | None) -> Verified:
-    return svc.signer.verify(token, site.id, svc.config.policy.version)
+    """The token's status, ``revoked`` when its consent was withdrawn or replaced since."""
+    verified = svc.signer.verify(token, site.id, svc.config.policy.version)
+    claim = verified.claim
+    if verified.status is TokenStatus.VALID and claim and svc.revocations.revoked(site.id, claim.id):
+        return Verified(TokenStatus.REVOKED, claim)
+    return verified
 
 
 def decide_request(svc: Services, site: Site, token: str | None, signals: Signals) -> Decision:
@@ -82,12 +89,14 @@ def decision_body(svc: Services, site: Site, token: str | None, signals: Signals
     cache: DecisionCache = current_app.extensions[EXTENSION]
     key: CacheKey = (site.id, token, signals)
     now = int(time.time())
-    body = cache.get(key, now)
-    if body is None:
-        verified = verify(svc, site, token)
-        body = serialize(decide(svc.config, site, verified, signals).to_json())
-        if verified.status is not TokenStatus.EXPIRED:
-            cache.put(key, body, _deadline(verified, svc.signer.max_age))
+    hit = cache.get(key, now)
+    if hit is not None and not (hit[1] and svc.revocations.revoked(site.id, hit[1])):
+        return hit[0]
+    verified = verify(svc, site, token)
+    body = serialize(decide(svc.config, site, verified, signals).to_json())
+    if verified.status is not TokenStatus.EXPIRED:
+        consent_id = verified.claim.id if verified.status is TokenStatus.VALID and verified.claim else None
+        cache.put(key, body, _deadline(verified, svc.signer.max_age), consent_id)
     return body
 
 

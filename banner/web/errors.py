@@ -1,26 +1,39 @@
-"""Every error an API client sees is ``{"error": {"code", "message"}}`` with a 4xx status."""
+"""Every refusal an API client sees is ``{"error": {"code", "message"}}`` with its status.
+
+The one place where the kinds of :mod:`banner.core.errors` (and the store's) become HTTP statuses.
+"""
 
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from banner.core.errors import InvalidInput
+from banner.core.errors import ConsentError, Forbidden, InvalidInput, NotFound, RateLimited
+from banner.store.errors import StoreUnavailable
 
 
-class ApiError(Exception):
-    """An HTTP-level refusal raised by a view: wrong origin, wrong content type, too large."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+class BodyTooLarge(InvalidInput):
+    code = "too_large"
 
 
-def error_response(status: int, code: str, message: str) -> Response:
-    response = jsonify(error={"code": code, "message": message})
-    response.status_code = status
-    return response
+class UnsupportedMediaType(InvalidInput):
+    code = "unsupported_media_type"
 
+
+class BadJson(InvalidInput):
+    code = "bad_json"
+
+
+#: Most specific first: the first kind an error is an instance of gives its status.
+STATUSES: tuple[tuple[type[ConsentError], int], ...] = (
+    (BodyTooLarge, 413),
+    (UnsupportedMediaType, 415),
+    (InvalidInput, 400),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (RateLimited, 429),
+    (StoreUnavailable, 503),
+)
 
 HTTP_CODES = {
     400: "bad_request",
@@ -32,14 +45,26 @@ HTTP_CODES = {
 }
 
 
+def status_of(error: ConsentError) -> int:
+    return next((status for kind, status in STATUSES if isinstance(error, kind)), 500)
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    response = jsonify(error={"code": code, "message": message})
+    response.status_code = status
+    return response
+
+
 def init_app(app: Flask) -> None:
-    app.register_error_handler(ApiError, _refusal)
-    app.register_error_handler(InvalidInput, _refusal)
+    app.register_error_handler(ConsentError, refusal)
     app.register_error_handler(HTTPException, http_error)
 
 
-def _refusal(e: ApiError | InvalidInput) -> Response:
-    return error_response(e.status, e.code, e.message)
+def refusal(e: ConsentError) -> Response:
+    response = error_response(status_of(e), e.code, e.message)
+    if isinstance(e, RateLimited):
+        response.headers["Retry-After"] = str(e.retry_after)
+    return response
 
 
 def http_error(e: HTTPException) -> Response | HTTPException:

@@ -11,7 +11,7 @@ from banner.core.config import Site
 from banner.core.consent import site_of
 from banner.core.signals import Signals, read_signals
 from banner.web.context import services
-from banner.web.errors import ApiError
+from banner.web.errors import BadJson, BodyTooLarge, UnsupportedMediaType
 
 MAX_BODY = 8 * 1024
 TOKEN_HEADER = "X-Consent-Token"
@@ -20,15 +20,17 @@ TOKEN_HEADER = "X-Consent-Token"
 def json_body(also_text: bool = False) -> Any:
     """The request's JSON body; ``also_text`` admits ``text/plain`` (what sendBeacon sends)."""
     if request.content_length is not None and request.content_length > MAX_BODY:
-        raise ApiError(413, "too_large", f"body over {MAX_BODY} bytes")
+        raise BodyTooLarge(f"body over {MAX_BODY} bytes")
     mimetype = request.headers.get("Content-Type", "").partition(";")[0].strip().lower()
     if mimetype != "application/json" and not (also_text and mimetype == "text/plain"):
-        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
-    raw = request.get_data(cache=False)  # MAX_CONTENT_LENGTH stops a longer chunked body with 413
+        raise UnsupportedMediaType("send the body as application/json")
+    raw = request.stream.read(MAX_BODY + 1)  # a chunked body has no length to check up front
+    if len(raw) > MAX_BODY:
+        raise BodyTooLarge(f"body over {MAX_BODY} bytes")
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise ApiError(400, "bad_json", "body is not valid JSON") from None
+        raise BadJson("body is not valid JSON") from None
 
 
 def site_from_args() -> Site:
@@ -43,5 +45,9 @@ def token_for(site: Site) -> str | None:
     )
 
 
-def current_signals() -> Signals:
-    return read_signals(request.headers, services().config.service.country_header)
+def visitor_signals(site: Site) -> Signals:
+    """The request's privacy signals, counted for the site's day (volume, DNT, GPC, bots)."""
+    svc = services()
+    signals = read_signals(request.headers, svc.config.service.country_header)
+    svc.tally.count_request(site.id, signals)
+    return signals

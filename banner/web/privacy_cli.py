@@ -8,7 +8,6 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from banner.store import privacy
 from banner.web.context import services
 
 
@@ -21,7 +20,7 @@ def export_consent(site: str, consent_id: str) -> None:
 
     An id that starts with '-' goes after '--': export-consent --site demo -- -AbC...
     """
-    records = privacy.history(services().store, site, consent_id)
+    records = services().store.history(site, consent_id)
     if not records:
         raise click.ClickException(f"no consent record {consent_id!r} for site {site!r}")
     for record in records:
@@ -39,12 +38,12 @@ def erase_consent(site: str, consent_id: str, yes: bool) -> None:
     An id that starts with '-' goes after '--': erase-consent --site demo -- -AbC...
     """
     store = services().store
-    found = privacy.history(store, site, consent_id)
+    found = store.history(site, consent_id)
     if not found:
         raise click.ClickException(f"no consent record {consent_id!r} for site {site!r}")
     if not yes:
         click.confirm(f"Erase {len(found)} record(s) of this visitor?", abort=True)
-    erased = privacy.erase(store, site, found)
+    erased = store.erase(site, found)
     click.echo(f"erased {len(erased)} record(s): {', '.join(erased)}")
 
 

@@ -16,12 +16,11 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.http import parse_accept_header
 
 from banner.core.bundle import ScriptBundle, build_bundle
+from banner.core.client_config import Variant, pick_language
 from banner.core.config import Site
 from banner.core.minify import minify_css, minify_js
-from banner.core.presentation import Variant, pick_language
 from banner.web.context import services
-from banner.web.inputs import current_signals, site_from_args
-from banner.web.traffic import count_request
+from banner.web.inputs import site_from_args, visitor_signals
 
 bp = Blueprint("script", __name__)
 
@@ -48,8 +47,7 @@ def build_bundles(clients: Mapping[Variant, dict[str, Any]], static_folder: str)
 def banner_js() -> Response:
     config = services().config
     site = site_from_args()
-    signals = current_signals()
-    count_request(site.id, signals)
+    signals = visitor_signals(site)
     lang = _language(site, request.args.get("lang"), request.headers.get("Accept-Language", ""))
     regime = config.jurisdictions.regime_for(signals.region)
     bundle: ScriptBundle = current_app.extensions[EXTENSION][(site.id, lang, regime)]

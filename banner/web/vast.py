@@ -12,8 +12,7 @@ from banner.core.vast import ad_request, checked_tag
 from banner.web.context import services
 from banner.web.cors import check_origin
 from banner.web.decisions import decide_request, visitor_headers
-from banner.web.inputs import current_signals, site_from_args, token_for
-from banner.web.traffic import count_request
+from banner.web.inputs import site_from_args, token_for, visitor_signals
 
 bp = Blueprint("vast", __name__, url_prefix="/api/v1")
 
@@ -24,9 +23,7 @@ def vast_tag() -> Response:
     site = site_from_args()
     check_origin(site)
     tag = checked_tag(svc.config, request.args.get("url"))
-    signals = current_signals()
-    count_request(site.id, signals)
-    decision = decide_request(svc, site, token_for(site), signals)
+    decision = decide_request(svc, site, token_for(site), visitor_signals(site))
     answer = ad_request(decision, tag)
     response = jsonify(
         allowed=answer.allowed,

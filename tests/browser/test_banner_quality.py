@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import (
+
+from tests.support.browser import (
     ARTIFACTS,
     BAR,
     DIALOG,

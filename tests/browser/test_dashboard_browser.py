@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
-from support import ARTIFACTS, assert_accessible
 from werkzeug.serving import make_server
 
-from tests.dashboard_support import PASSWORD, USER
+from tests.support.browser import ARTIFACTS, assert_accessible
+from tests.support.dashboard import PASSWORD, USER
 
 pytestmark = pytest.mark.browser
 

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import CLS_OBSERVER, COUNTRY_HEADER
-from support import (
+
+from tests.support.browser import (
     ARTIFACTS,
     BAR,
+    CLS_OBSERVER,
+    COUNTRY_HEADER,
     NON_ESSENTIAL_COOKIES,
     SCRIPT_TRACKERS,
     Live,

@@ -6,13 +6,11 @@ from flask import Flask
 
 from banner.web.dashboard import api, auth, exports, pages, session
 from banner.web.dashboard.blueprint import api_bp, bp
-from banner.web.dashboard.throttle import LoginThrottle
 
-__all__ = ["api", "exports", "init_app", "pages"]
+__all__ = ["api", "auth", "exports", "init_app", "pages"]  # imported for their routes
 
 
 def init_app(app: Flask) -> None:
     session.configure(app)
-    app.extensions[auth.THROTTLE] = LoginThrottle()
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 
+from banner.core.clock import today
 from banner.web.context import services
-from banner.web.dashboard import query, reports
+from banner.web.dashboard import params, reports
 from banner.web.dashboard.blueprint import api_bp
-from banner.web.dashboard.pages import today
 
 
 @api_bp.get("/stats")
 def stats() -> Response:
     config = services().config
-    selection = query.parse_range(config, request.args, today())
+    selection = params.parse_range(config, request.args, today())
     summary = reports.load_summary(selection)
     return jsonify(
         site=selection.site.id,
@@ -27,10 +27,10 @@ def stats() -> Response:
 def dnt_log() -> Response:
     """Newest first; pass ``next_before`` back as ``before`` for the next page. ``signal=gpc`` too."""
     config = services().config
-    site = query.parse_site(config, request.args)
-    signal = query.parse_signal(request.args)
-    limit = query.parse_limit(request.args, default=50)
-    before = query.parse_before(request.args)
+    site = params.parse_site(config, request.args)
+    signal = params.parse_signal(request.args)
+    limit = params.parse_limit(request.args, default=50)
+    before = params.parse_before(request.args)
     entries, older = reports.load_signal_log(site.id, signal, limit, before)
     return jsonify(
         site=site.id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -12,13 +11,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
 from banner.core.config import DashboardUser
+from banner.core.errors import RateLimited
 from banner.web.context import services
 from banner.web.dashboard import csrf
 from banner.web.dashboard.blueprint import api_bp, bp
-from banner.web.dashboard.throttle import LoginThrottle
 from banner.web.errors import error_response
+from banner.web.limits import limited
 
-THROTTLE = "dashboard.throttle"
 USER_KEY = "user"
 PUBLIC_ENDPOINTS = frozenset({"dashboard.login"})
 #: On top of what every response gets (``banner.web.headers``, which also gives the pages their CSP).
@@ -83,23 +82,15 @@ def _template_globals() -> dict[str, Any]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limited("login")
 def login() -> BaseResponse | str:
     if request.method == "GET":
         return redirect(_next_url()) if current_user() else render_template("dashboard/login.html")
     name = request.form.get("username", "").strip()[:100]
     password = request.form.get("password", "")[:1000]
-    key = (name.casefold(), request.remote_addr or "")
-    throttle: LoginThrottle = current_app.extensions[THROTTLE]
-    wait = throttle.wait(key)
-    if wait > 0:
-        seconds = math.ceil(wait)
-        message = f"Too many failed attempts. Wait {seconds} second{'' if seconds == 1 else 's'}, then try again."
-        return _refused(message, 429, name, retry_after=seconds)
     user = authenticate(services().config.dashboard_users, name, password)
     if user is None:
-        throttle.failed(key)
         return _refused("Wrong user name or password.", 401, name)
-    throttle.succeeded(key)
     session.clear()
     session[USER_KEY] = user.name
     session.permanent = True
@@ -111,6 +102,13 @@ def login() -> BaseResponse | str:
 def logout() -> BaseResponse:
     session.clear()
     return redirect(url_for("dashboard.login", signed_out=1))
+
+
+@bp.errorhandler(RateLimited)
+def _too_many(e: RateLimited) -> Response:
+    seconds = e.retry_after
+    message = f"Too many sign-in attempts. Wait {seconds} second{'' if seconds == 1 else 's'}, then try again."
+    return _refused(message, 429, request.form.get("username", "").strip()[:100], retry_after=seconds)
 
 
 def _refused(message: str, status: int, name: str, retry_after: int | None = None) -> Response:

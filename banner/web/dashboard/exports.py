@@ -10,12 +10,12 @@ from datetime import UTC, datetime, time
 
 from flask import Response, request, stream_with_context
 
+from banner.core.clock import today
 from banner.core.stats import ACTIONS, COUNTS, SIGNALS, Period, Summary
 from banner.store import ConsentStore
 from banner.web.context import services
-from banner.web.dashboard import query, reports
+from banner.web.dashboard import params, reports
 from banner.web.dashboard.blueprint import bp
-from banner.web.dashboard.pages import today
 
 
 def csv_header(categories: list[str]) -> list[str]:
@@ -57,7 +57,7 @@ def consent_lines(store: ConsentStore, site: str, start: datetime, end: datetime
 @bp.get("/export/daily.csv")
 def export_csv() -> Response:
     config = services().config
-    selection = query.parse_range(config, request.args, today())
+    selection = params.parse_range(config, request.args, today())
     summary = reports.load_summary(selection)
     body = daily_csv(summary, list(reports.category_labels(config)))
     return _download(body, "text/csv; charset=utf-8", _filename(selection, "daily", "csv"))
@@ -66,7 +66,7 @@ def export_csv() -> Response:
 @bp.get("/export/consents.jsonl")
 def export_jsonl() -> Response:
     svc = services()
-    selection = query.parse_range(svc.config, request.args, today())
+    selection = params.parse_range(svc.config, request.args, today())
     start = datetime.combine(selection.start, time.min, UTC)
     end = datetime.combine(selection.end, time.max, UTC)
     lines = consent_lines(svc.store, selection.site.id, start, end)
@@ -79,7 +79,7 @@ def _download(body: Iterable[str] | str, mimetype: str, filename: str) -> Respon
     return response
 
 
-def _filename(selection: query.DateRange, what: str, extension: str) -> str:
+def _filename(selection: params.DateRange, what: str, extension: str) -> str:
     return f"consent-{what}-{selection.site.id}-{selection.start:%Y%m%d}-{selection.end:%Y%m%d}.{extension}"
 
 

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from flask import Response, render_template, request
+from flask import render_template, request
 
-from banner.core.errors import InvalidInput
+from banner.core.clock import today
+from banner.core.errors import InvalidInput, NotFound
+from banner.store import StoreUnavailable
 from banner.web.context import services
-from banner.web.dashboard import query, reports
+from banner.web.dashboard import params, reports
 from banner.web.dashboard.blueprint import bp
 from banner.web.dashboard.csrf import CsrfError
 from banner.web.dashboard.svg import grouped, percent_text
-from banner.web.errors import ApiError
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
+from banner.web.errors import status_of
 
 
 @bp.context_processor
@@ -32,7 +30,7 @@ def long_day(day: date) -> str:
 @bp.get("/")
 def overview() -> str:
     config = services().config
-    selection = query.parse_range(config, request.args, today())
+    selection = params.parse_range(config, request.args, today())
     summary = reports.load_summary(selection)
     labels = reports.category_labels(config)
     return render_template(
@@ -50,10 +48,10 @@ def overview() -> str:
 @bp.get("/signals")
 def signals() -> str:
     config = services().config
-    selection = query.parse_range(config, request.args, today())
-    signal = query.parse_signal(request.args)
-    before = query.parse_before(request.args)
-    limit = query.parse_limit(request.args)
+    selection = params.parse_range(config, request.args, today())
+    signal = params.parse_signal(request.args)
+    before = params.parse_before(request.args)
+    limit = params.parse_limit(request.args)
     summary = reports.load_summary(selection)
     entries, older = reports.load_signal_log(selection.site.id, signal, limit, before)
     return render_template(
@@ -72,8 +70,9 @@ def signals() -> str:
 
 
 @bp.errorhandler(InvalidInput)
-def _invalid(e: InvalidInput) -> tuple[str, int]:
-    return render_template("dashboard/message.html", title="Check the request", message=e.message), e.status
+@bp.errorhandler(NotFound)
+def _invalid(e: InvalidInput | NotFound) -> tuple[str, int]:
+    return render_template("dashboard/message.html", title="Check the request", message=e.message), status_of(e)
 
 
 @bp.errorhandler(CsrfError)
@@ -81,6 +80,6 @@ def _csrf(e: CsrfError) -> tuple[str, int]:
     return render_template("dashboard/message.html", title="Form expired", message=str(e)), 400
 
 
-@bp.errorhandler(ApiError)
-def _unavailable(e: ApiError) -> tuple[Response | str, int]:
-    return render_template("dashboard/message.html", title="Try again", message=e.message), e.status
+@bp.errorhandler(StoreUnavailable)
+def _unavailable(e: StoreUnavailable) -> tuple[str, int]:
+    return render_template("dashboard/message.html", title="Try again", message=e.message), 503

@@ -11,14 +11,13 @@ from typing import Any
 from markupsafe import Markup
 
 from banner.core import stats
+from banner.core.clock import day_key
 from banner.core.config import Config
 from banner.core.stats import Summary
-from banner.store.consents import day_of
 from banner.web.context import services
 from banner.web.dashboard import charts
 from banner.web.dashboard.charts import Series
-from banner.web.dashboard.query import DateRange
-from banner.web.storage import write_or_unavailable
+from banner.web.dashboard.params import DateRange
 
 ACTION_NAMES = {"accept_all": "Accept all", "custom": "Custom", "reject_all": "Reject all"}
 ACTION_COLOURS = {"accept_all": "#047857", "custom": "#1d4ed8", "reject_all": "#c2410c"}
@@ -35,8 +34,8 @@ def category_labels(config: Config) -> dict[str, str]:
 def load_summary(selection: DateRange) -> Summary:
     svc = services()
     days = selection.days
-    keys = [day_of(day) for day in days]
-    counts = write_or_unavailable(lambda: svc.store.days(selection.site.id, keys))
+    keys = [day_key(day) for day in days]
+    counts = svc.store.days(selection.site.id, keys)
     daily = {day: counts.get(key, {}) for day, key in zip(days, keys, strict=True)}
     return stats.summarize(daily, list(category_labels(svc.config)), selection.start, selection.end)
 
@@ -128,6 +127,6 @@ def _value_label(breakdown: str, value: str) -> str:
 def load_signal_log(site: str, signal: str, limit: int, before: str | None) -> tuple[list[dict[str, str]], str | None]:
     """One page of the log, newest first, and the cursor of the next (older) page if any."""
     store = services().store
-    rows = write_or_unavailable(lambda: store.signal_log(site, signal, limit + 1, before))
+    rows = store.signal_log(site, signal, limit + 1, before)
     page = rows[:limit]
     return page, page[-1]["entry_id"] if len(rows) > limit else None

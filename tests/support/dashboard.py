@@ -11,7 +11,7 @@ from werkzeug.test import TestResponse
 from banner.core.consent import ConsentRecord
 from banner.core.counters import consent_counts
 from banner.store import ConsentStore
-from tests.conftest import services_of
+from tests.support import services_of
 
 USER, PASSWORD = "marketing", "consent-demo"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -11,12 +11,12 @@ import base64
 import json
 import secrets
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template
 
 from banner.core.config import Tracker
 from banner.web.context import services
 
-bp = Blueprint("demo", __name__)
+bp = Blueprint("demo", __name__, template_folder="templates")
 
 SITE = "demo"
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -25,11 +25,6 @@ STRICT_CSP = (
     "style-src 'self'; frame-ancestors 'self'"
 )
 DEMO_COOKIE_AGE = 3600
-
-
-def init_app(app: Flask) -> None:
-    app.config.setdefault("DEMO_BANNER_URL", f"/banner.js?site={SITE}")
-    app.register_blueprint(bp)
 
 
 @bp.get("/")
@@ -68,13 +63,13 @@ def stand_in_pixel(tracker_id: str) -> Response:
 @bp.get("/demo/t/<tracker_id>.html")
 def stand_in_frame(tracker_id: str) -> Response:
     tracker = _tracker(tracker_id)
-    return _no_store(Response(render_template("demo_frame.html", tracker=tracker), mimetype="text/html"))
+    return _no_store(Response(render_template("demo/frame.html", tracker=tracker), mimetype="text/html"))
 
 
 def _render(nonce: str | None) -> str:
     config = services().config
     return render_template(
-        "demo.html",
+        "demo/page.html",
         site=config.sites[SITE],
         trackers=config.trackers,
         banner_url=current_app.config["DEMO_BANNER_URL"],

@@ -10,6 +10,27 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 
+CHROMIUM = "/usr/bin/chromium"
+COUNTRY_HEADER = "X-Country"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--host-resolver-rules=MAP *.test 127.0.0.1",
+]
+
+#: Sums layout-shift entries from the first paint on, as the Web Vitals CLS does.
+CLS_OBSERVER = """
+window.__cls = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
+}).observe({ type: 'layout-shift', buffered: true });
+"""
+
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 BAR = "consent-banner .bar"
 DIALOG = "consent-banner .dialog"

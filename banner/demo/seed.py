@@ -1,36 +1,27 @@
 """Synthetic traffic for the demo: weeks of visitors written through the real consent path.
 
 Every consent goes through the same code as ``POST /api/v1/consent``: the request is validated
-by ``parse_consent_request``, the policy decides, ``build_record`` makes the receipt and
-``ConsentStore.save_consent`` writes it with ``consent_counts`` and the DNT/GPC log entries.
-Banner views and request counts go through ``ConsentStore.add_counts``, as the flusher does.
+by ``parse_consent_request``, ``record_consent`` makes the token, the record, the counter deltas
+and the DNT/GPC log entries, and ``ConsentStore.save_consent`` writes them. Banner views and
+request counts go through ``ConsentStore.add_counts``, as the flusher does.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from banner.core import counters
-from banner.core.config import Config, Site
-from banner.core.consent import (
-    ConsentRecord,
-    build_record,
-    new_consent_id,
-    parse_consent_request,
-    signal_log_entries,
-)
-from banner.core.policy import decide
-from banner.core.presentation import Variant
+from banner.core.clock import day_key, utc_iso
+from banner.core.config import Site
+from banner.core.consent import parse_consent_request
+from banner.core.recording import ConsentWrite, record_consent
 from banner.core.signals import Signals, classify_user_agent
-from banner.core.timestamps import utc_iso
-from banner.core.tokens import ConsentClaim, TokenStatus, Verified
-from banner.store import ConsentStore
-from banner.store.consents import day_of
+from banner.web.context import Services
 
 # (user agent, weight): roughly the mix of a consumer video site.
 USER_AGENTS: tuple[tuple[str, int], ...] = (
@@ -116,10 +107,9 @@ class Visitor:
 class DemoSeeder:
     """Writes one site's synthetic days; ``rng`` makes a run repeatable."""
 
-    def __init__(self, config: Config, store: ConsentStore, shown: Mapping[Variant, str], rng: random.Random) -> None:
-        """``shown``: the version of every banner variant (``banner_versions``), recorded with each consent."""
-        self.config, self.store, self.shown, self.rng = config, store, shown, rng
-        self.optional = [c.id for c in config.categories if not c.required]
+    def __init__(self, services: Services, rng: random.Random) -> None:
+        self.services, self.config, self.store, self.rng = services, services.config, services.store, rng
+        self.optional = [c.id for c in self.config.categories if not c.required]
         self.recent: list[str] = []
 
     def seed(self, site: Site, days: Sequence[date], volume: int, now: datetime) -> SeedReport:
@@ -148,36 +138,23 @@ class DemoSeeder:
 
     def _consent(self, site: Site, when: datetime, progress: float, report: SeedReport) -> None:
         bot = self.rng.random() < BOT_SHARE
-        visitor = self._bot() if bot else self._visitor()
-        record, entries = self._record(site, visitor, when, progress)
-        self.store.save_consent(
-            record, counters.consent_counts(record, self.config.required_ids), entries, day_of(when)
-        )
+        write = self._write(site, self._bot() if bot else self._visitor(), when, progress)
+        self.store.save_consent(write.record, write.counts, write.signal_entries, write.day)
         report.consents += not bot
         report.bots += bot
-        self.recent = [*self.recent[-199:], record.id]
+        self.recent = [*self.recent[-199:], write.record.id]
         if not bot and self.rng.random() < WITHDRAW_SHARE:
             at = min(when + timedelta(minutes=self.rng.uniform(1, 240)), datetime.combine(when.date(), time.max, UTC))
-            self.store.withdraw(site.id, record.id, utc_iso(at), day_of(at))
+            self.store.withdraw(site.id, write.record.id, utc_iso(at), day_key(at))
             report.withdrawals += 1
 
-    def _record(
-        self, site: Site, visitor: Visitor, when: datetime, progress: float
-    ) -> tuple[ConsentRecord, dict[str, dict[str, str]]]:
+    def _write(self, site: Site, visitor: Visitor, when: datetime, progress: float) -> ConsentWrite:
         lang = self.rng.choices(site.languages, weights=[3] + [1] * (len(site.languages) - 1))[0]
-        body = {"site": site.id, "lang": lang, **self._choice(visitor, progress)}
-        request = parse_consent_request(self.config, body)
-        claim = ConsentClaim(
-            new_consent_id(), site.id, self.config.policy.version, request.choices, request.trackers, issued_at=when
-        )
+        request = parse_consent_request(self.config, {"site": site.id, "lang": lang, **self._choice(visitor, progress)})
         signals = Signals(visitor.dnt, visitor.gpc, classify_user_agent(visitor.user_agent), visitor.region)
-        decision = decide(self.config, site, Verified(TokenStatus.VALID, claim), signals)
         replaces = self.rng.choice(self.recent) if self.recent and self.rng.random() < UPDATE_SHARE else None
-        shown_version = self.shown[(site.id, lang, decision.regime)]
-        record = build_record(
-            request, claim, when, decision, shown_version, replaces, self.config.policy.consent_max_age_days
-        )
-        return record, signal_log_entries(record, decision)
+        svc = self.services
+        return record_consent(self.config, request, signals, replaces, svc.banner_versions, svc.signer, when)
 
     def _choice(self, visitor: Visitor, progress: float) -> dict[str, Any]:
         """Accept-all grows slowly over the period (a banner redesign); DNT users refuse more."""
@@ -202,7 +179,7 @@ class DemoSeeder:
 
     def _traffic(self, site: Site, day: date, consents: int, counts: Counter[tuple[str, str, str]]) -> int:
         """Views and request counts of a day, in proportion to its consents."""
-        key = day_of(day)
+        key = day_key(day)
         views = round(consents / self.rng.uniform(0.62, 0.72))
         requests = round(views * self.rng.uniform(2.2, 2.6))
         bots = round(requests * self.rng.uniform(0.03, 0.05))

@@ -1,6 +1,9 @@
 """Moves in-process counts to Redis every few seconds, on a daemon thread per process.
 
-Started lazily and per process id, so it also runs in each gunicorn worker after a fork.
+Each flush replays any spooled consent writes, then moves the tally, then runs the other batched
+jobs (rate-limit counts, the revocation list). Started lazily and per process id, so it also runs
+in each gunicorn worker after a fork. Nothing stops the thread: a failing job is logged and
+tried again at the next flush.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from redis.exceptions import RedisError
-
-from banner.store import Tally
 from banner.store.durable import DurableStore
+from banner.store.errors import StoreUnavailable
+from banner.store.tally import Tally
 
 log = logging.getLogger(__name__)
 
@@ -23,23 +25,23 @@ log = logging.getLogger(__name__)
 class Flusher:
     def __init__(self, tally: Tally, durable: DurableStore, interval: float) -> None:
         self.tally, self.durable, self.interval = tally, durable, interval
-        self.also: list[Callable[[], None]] = []  # other batched writes, e.g. rate-limit counts
+        self.also: list[Callable[[], None]] = []  # other batched jobs, e.g. rate-limit counts
         self._pid: int | None = None
 
     def flush(self) -> None:
-        """Replay any spooled consent writes, then move the pending counts."""
+        """Replay any spooled consent writes, then move the pending counts, then the other jobs."""
         self.durable.drain()
         counts = self.tally.drain()
         try:
             self.durable.store.add_counts(counts)
-        except RedisError:
+        except StoreUnavailable:
             self.tally.restore(counts)
             log.warning("counter flush failed; %d counts kept for the next try", len(counts))
-        for task in self.also:
+        for job in self.also:
             try:
-                task()
-            except RedisError:
-                log.warning("batched write %s failed; kept for the next try", task)
+                job()
+            except StoreUnavailable:
+                log.warning("batched job %s failed; it runs again at the next flush", job)
 
     def ensure_running(self) -> None:
         if self.interval <= 0 or self._pid == os.getpid():
@@ -51,4 +53,7 @@ class Flusher:
     def _run(self) -> None:
         while True:
             time.sleep(self.interval)
-            self.flush()
+            try:
+                self.flush()
+            except Exception:
+                log.exception("flush failed; trying again in %.1f s", self.interval)

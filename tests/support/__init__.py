@@ -1,0 +1,63 @@
+"""What the tests share besides fixtures: the shipped config, a test app, and common requests."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_CONFIG = ROOT / "config.toml"
+SECRET = "test-secret-key-0123456789"
+DESKTOP_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+)
+
+
+def service_environ(redis_url: str, data_dir: Path, config: Path = SHIPPED_CONFIG) -> dict[str, str]:
+    """What a test app reads instead of ``os.environ``: its own Redis, config and data directory."""
+    return {
+        "SECRET_KEY": SECRET,
+        "REDIS_URL": redis_url,
+        "BANNER_CONFIG": str(config),
+        "DATA_DIR": str(data_dir),
+        "PATH": os.environ.get("PATH", ""),
+    }
+
+
+def make_app(environ: dict[str, str], **extra: Any) -> Flask:
+    from banner.web import create_app
+
+    return create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, **extra})
+
+
+def edited_app(environ: dict[str, str], config: Path, *edits: tuple[str, str], **extra: Any) -> Flask:
+    """An app on ``config`` after each ``(old, new)`` text edit; an edit that matches nothing fails."""
+    text = config.read_text()
+    for old, new in edits:
+        assert old in text, f"{old!r} is not in {config.name}"
+        text = text.replace(old, new)
+    config.write_text(text)
+    return make_app({**environ, "BANNER_CONFIG": str(config)}, **extra)
+
+
+def services_of(app: Flask) -> Any:
+    from banner.web.context import services
+
+    with app.app_context():
+        return services()
+
+
+def post_consent(client: FlaskClient, headers: dict[str, str] | None = None, **body: Any) -> Any:
+    """``POST /api/v1/consent`` for the demo site from a desktop browser; ``body`` adds or overrides fields."""
+    body = {"site": "demo", "action": "custom", **body}
+    return client.post("/api/v1/consent", json=body, headers={"User-Agent": DESKTOP_UA, **(headers or {})})
+
+
+def utc_today() -> str:
+    """Today's counter day (YYYYMMDD, UTC), worked out apart from the code under test."""
+    return datetime.now(UTC).strftime("%Y%m%d")
