@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -144,3 +145,23 @@ def test_wrong_method_is_a_json_405(client: FlaskClient) -> None:
     r = client.put("/api/v1/consent", json=GOOD)
     assert_error(r, 405, "method_not_allowed")
     assert "POST" in r.headers["Allow"]
+
+
+#: How a WSGI server passes a chunked request body: no length, and the stream ends where the body does.
+CHUNKED = {"wsgi.input_terminated": True, "CONTENT_LENGTH": ""}
+
+
+def post_chunked(client: FlaskClient, data: bytes) -> Any:
+    stream = io.BytesIO(data)
+    return client.post("/api/v1/consent", input_stream=stream, content_type=JSON, environ_overrides=CHUNKED)
+
+
+@pytest.mark.parametrize("size", [8 * 1024 + 1, 9000, 70_000])
+def test_a_chunked_body_over_the_limit_is_413_not_cut(client: FlaskClient, app: Flask, redis: Any, size: int) -> None:
+    """Without Content-Length the size is only known while reading: the body is refused, never truncated."""
+    assert_error(post_chunked(client, body(pad="x" * size).encode()), 413, "too_large")
+    assert_wrote_nothing(app, redis)
+
+
+def test_a_chunked_body_within_the_limit_is_accepted(client: FlaskClient) -> None:
+    assert post_chunked(client, body().encode()).status_code == 201

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,3 +140,50 @@ def _wait_for(condition: Any, timeout: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_a_bad_spool_entry_is_quarantined_and_later_consents_still_land(
+    server: RedisProcess, environ: dict[str, str]
+) -> None:
+    """Valid JSON of the wrong shape, and junk, once stopped the replay and the flusher for good."""
+    app = app_on(server, environ)
+    client = app.test_client()
+    server.kill()
+    during = post(client).get_json()["id"]
+    spool_dir = Path(environ["DATA_DIR"]) / "spool"
+    [active] = spool_dir.glob("*.jsonl")
+    with active.open("ab") as f:  # what a corrupted disk, or a bug in an older version, could leave
+        f.write(b'{"op":"consent","record":{"id":"x"}}\n{"op":"withdraw","site":"demo"}\n[1,2]\nnot json\n')
+    server.start()
+    flusher = app.extensions["consent"].flusher
+    flusher.flush()
+    after = post(client).get_json()["id"]
+    flusher.flush()
+
+    assert {during, after} <= stored_ids(server)
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["spool_depth"] == 0 and health["spool_quarantined"] == 4
+    assert "consent_spool_quarantined 4" in client.get("/metrics").get_data(as_text=True)
+    kept = [json.loads(line) for line in (spool_dir / "quarantine.jsonl").read_text().splitlines()]
+    assert [k["entry"] for k in kept][0] == '{"op":"consent","record":{"id":"x"}}'
+    assert all(k["reason"] for k in kept)
+    receipt = client.get(f"/api/v1/consent/{during}?site=demo")
+    assert receipt.status_code == 404  # no token: the record exists but is not shown to anyone
+    assert app.extensions["consent"].store.record("demo", during) is not None
+
+
+def test_a_torn_line_and_a_reused_process_id_lose_no_acknowledged_consent(
+    server: RedisProcess, environ: dict[str, str]
+) -> None:
+    """A crash mid-append leaves a torn line; a container restarts with the same process id."""
+    spool_dir = Path(environ["DATA_DIR"]) / "spool"
+    spool_dir.mkdir(parents=True)
+    torn = spool_dir / f"{os.getpid()}.jsonl"  # named as a process with our id once named its file
+    torn.write_bytes(b'{"op":"consent","rec')
+    server.kill()
+    app = app_on(server, environ)
+    acknowledged = post(app.test_client()).get_json()["id"]
+    server.start()
+    app.extensions["consent"].flusher.flush()
+    assert acknowledged in stored_ids(server)
+    assert Spool(str(spool_dir)).quarantined() == 1  # the torn line, kept for a look
