@@ -165,7 +165,7 @@ def test_a_bad_spool_entry_is_quarantined_and_later_consents_still_land(
     assert health["status"] == "ok" and health["spool_depth"] == 0 and health["spool_quarantined"] == 4
     assert "consent_spool_quarantined 4" in client.get("/metrics").get_data(as_text=True)
     kept = [json.loads(line) for line in (spool_dir / "quarantine.jsonl").read_text().splitlines()]
-    assert [k["entry"] for k in kept][0] == '{"op":"consent","record":{"id":"x"}}'
+    assert next(k["entry"] for k in kept) == '{"op":"consent","record":{"id":"x"}}'
     assert all(k["reason"] for k in kept)
     receipt = client.get(f"/api/v1/consent/{during}?site=demo")
     assert receipt.status_code == 404  # no token: the record exists but is not shown to anyone

@@ -9,7 +9,6 @@ import redis as redis_py
 from flask.testing import FlaskClient
 
 from banner.web.limits import ALLOWANCE, EXTENSION
-
 from tests.support import edited_app
 
 BODY = {"site": "demo", "action": "reject_all"}

@@ -82,7 +82,7 @@ def test_a_worker_started_later_loads_every_revocation(app: Flask, environ: dict
 def test_revocations_leave_once_no_token_can_carry_them(client: FlaskClient, redis: Any) -> None:
     token = post_consent(client, action="accept_all").get_json()["token"]
     client.delete("/api/v1/consent?site=demo", headers={"X-Consent-Token": token})
-    [(member, score)] = redis.zrange("cs:{demo}:revoked", 0, -1, withscores=True)
+    [(_member, score)] = redis.zrange("cs:{demo}:revoked", 0, -1, withscores=True)
     redis.zadd("cs:{demo}:revoked", {"OldIdOldIdOldId0": score - 391 * 86400 * 1000})
     post_consent(client, action="reject_all", headers={"X-Consent-Token": post_consent(client).get_json()["token"]})
     assert "OldIdOldIdOldId0" not in redis.zrange("cs:{demo}:revoked", 0, -1)
