@@ -4,9 +4,9 @@
  * regime: opt_in, opt_out or notice) and the stylesheet (`__CSS__`) inlined, then minified.
  * The decision made here from the visitor's own cookie mirrors banner/core/policy.py decide(),
  * and vastUrl() mirrors banner/core/vast.py; the server verifies the signature, the page need not.
- * Written with explicit semicolons: the serve-time minifier relies on them.
+ * This file is the first part of the body of the one function the bundle runs
+ * (banner/assets/js.py): parts added after it share its scope, and its early `return` ends them all.
  */
-(() => {
   if (window.consent && window.consent.decision) return;
 
   const cfg = __CONFIG__;
@@ -420,4 +420,3 @@
     api.show();
   });
   if (state.banner_required) whenBody(() => ui.open(false));
-})();
