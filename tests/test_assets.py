@@ -16,7 +16,7 @@ from banner.assets.css import minify_css
 from banner.assets.js import ScriptPart, minify_script
 from banner.core.regimes import Regime
 from banner.web.script import EXTENSION
-from tests.conftest import services_of
+from tests.conftest import edited_app, services_of
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +45,13 @@ def test_every_built_bundle_is_valid_javascript(app: Flask, node: str, tmp_path:
     }
     assert set(bundles) == expected
     for (site, lang, regime), bundle in bundles.items():
-        path = tmp_path / f"{site}-{lang}-{regime.value}.js"
-        path.write_bytes(bundle.body)
-        done = subprocess.run([node, "--check", str(path)], capture_output=True, text=True, timeout=60, check=False)
-        assert done.returncode == 0, f"{path.name}: {done.stderr}"
+        _check_syntax(node, tmp_path / f"{site}-{lang}-{regime.value}.js", bundle.body)
+
+
+def _check_syntax(node: str, path: Path, script: bytes) -> None:
+    path.write_bytes(script)
+    done = subprocess.run([node, "--check", str(path)], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, f"{path.name}: {done.stderr}"
 
 
 @pytest.mark.parametrize(
@@ -93,6 +96,19 @@ def test_a_syntax_error_names_the_part_its_line_and_column() -> None:
     ]
     with pytest.raises(AssetError, match=r"^static/two\.js line 3, column 10: .*object literal"):
         minify_script(parts)
+
+
+def test_config_text_that_names_a_placeholder_is_inlined_as_written(
+    environ: dict[str, str], config_copy: Path, node: str, tmp_path: Path
+) -> None:
+    text = "Remember __CSS__ and __CONFIG__, as written."
+    old = 'description = "Remember your language, player volume and subtitles."'
+    app = edited_app(environ, config_copy, (old, f'description = "{text}"'))
+    response = app.test_client().get("/banner.js?site=demo&lang=en")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.count(f'"{text}"') == 1
+    _check_syntax(node, tmp_path / "banner.js", response.data)
 
 
 def test_bundle_needs_both_placeholders() -> None:

@@ -12,6 +12,7 @@ import functools
 import gzip
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from banner.assets.js import ScriptPart, minify_script
 
 CONFIG_PLACEHOLDER = "__CONFIG__"
 CSS_PLACEHOLDER = "__CSS__"
+PLACEHOLDERS = re.compile(f"{CONFIG_PLACEHOLDER}|{CSS_PLACEHOLDER}")
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,9 @@ class ScriptBundle:
 
 def build_bundle(parts: Sequence[ScriptPart], css: str, client: Mapping[str, Any]) -> ScriptBundle:
     """The banner made of the JavaScript ``parts`` (in order, in one scope), ``css`` and ``client``."""
-    script = _script(tuple(parts))
-    text = script.replace(CONFIG_PLACEHOLDER, js_literal(client)).replace(CSS_PLACEHOLDER, js_literal(minify_css(css)))
-    body = text.encode()
+    values = {CONFIG_PLACEHOLDER: js_literal(client), CSS_PLACEHOLDER: js_literal(minify_css(css))}
+    # One pass: what goes in for one placeholder (a description saying "__CSS__") is never searched again.
+    body = PLACEHOLDERS.sub(lambda m: values[m.group()], _script(tuple(parts))).encode()
     return ScriptBundle(
         body=body,
         gzipped=gzip.compress(body, compresslevel=9, mtime=0),
