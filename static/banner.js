@@ -152,11 +152,17 @@
       if (src) el.src = src;
       return done();
     }
+    /* Under a nonce CSP only the page's own held scripts carry its nonce: one without it was
+       injected. Never lend ours: with 'strict-dynamic' any script we create would run. */
+    if (nonce && el.nonce !== nonce) {
+      console.warn('Consent banner: held script without the page nonce left inert', el);
+      return done();
+    }
     const script = doc.createElement('script');
     for (const a of el.attributes) script.setAttribute(a.name, a.value);
     script.type = el.dataset.consentType || '';
     if (src) script.src = src;
-    script.nonce = el.nonce || nonce;
+    script.nonce = el.nonce;
     script.text = el.text;
     if (script.src) {
       script.async = false;
