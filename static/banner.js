@@ -249,13 +249,24 @@
 
   const MACRO = /(?:\[|%5b)(gdprconsent|limitadtracking|regulations|gdpr)(?:]|%5d)/gi;
 
+  const vastHosts = trackers.filter((t) => t.kind == 'vast').flatMap((t) => t.hosts.map((host) => host.toLowerCase()));
+
+  /** Whether the tag is an http(s) URL on a configured VAST host, both as the server reads it (its
+      authority cut as urlsplit cuts it: no user info, a valid port) and as the browser will request it. */
+  function vastTag(tag) {
+    try {
+      const authority = /^https?:\/\/([^/?#]*)/i.exec(tag)[1].toLowerCase();
+      const host = new URL(tag).hostname;
+      return tag.length <= 4096 && !/[\0- \s]/.test(tag) && !authority.includes('@') &&
+        vastHosts.includes(host) && authority.split(':')[0] == host;
+    } catch (e) {
+      return false;
+    }
+  }
+
   /** The ad tag with the IAB privacy macros and parameters filled, or null: no ad request. */
   function vastUrl(tag) {
-    try {
-      if (!allows('vast') || /[\0- ]/.test(tag) || !/^https?:$/.test(new URL(tag).protocol)) return null;
-    } catch (e) {
-      return null;
-    }
+    if (!allows('vast') || !vastTag(tag)) return null;
     const gdpr = +(regime == 'opt_in');
     const npa = +(state.google_consent_mode.ad_personalization == 'denied');
     const values = { gdpr: gdpr, gdprconsent: '', limitadtracking: npa, regulations: { opt_in: 'gdpr', opt_out: 'ccpa' }[regime] || '' };
