@@ -4,9 +4,9 @@
  * regime: opt_in, opt_out or notice) and the stylesheet (`__CSS__`) inlined, then minified.
  * The decision made here from the visitor's own cookie mirrors banner/core/policy.py decide(),
  * and vastUrl() mirrors banner/core/vast.py; the server verifies the signature, the page need not.
- * Written with explicit semicolons: the serve-time minifier relies on them.
+ * This file is the first part of the body of the one function the bundle runs
+ * (banner/assets/js.py): parts added after it share its scope, and its early `return` ends them all.
  */
-(() => {
   if (window.consent && window.consent.decision) return;
 
   const cfg = __CONFIG__;
@@ -152,11 +152,17 @@
       if (src) el.src = src;
       return done();
     }
+    /* Under a nonce CSP only the page's own held scripts carry its nonce: one without it was
+       injected. Never lend ours: with 'strict-dynamic' any script we create would run. */
+    if (nonce && el.nonce !== nonce) {
+      console.warn('Consent banner: held script without the page nonce left inert', el);
+      return done();
+    }
     const script = doc.createElement('script');
     for (const a of el.attributes) script.setAttribute(a.name, a.value);
     script.type = el.dataset.consentType || '';
     if (src) script.src = src;
-    script.nonce = el.nonce || nonce;
+    script.nonce = el.nonce;
     script.text = el.text;
     if (script.src) {
       script.async = false;
@@ -243,13 +249,24 @@
 
   const MACRO = /(?:\[|%5b)(gdprconsent|limitadtracking|regulations|gdpr)(?:]|%5d)/gi;
 
+  const vastHosts = trackers.filter((t) => t.kind == 'vast').flatMap((t) => t.hosts.map((host) => host.toLowerCase()));
+
+  /** Whether the tag is an http(s) URL on a configured VAST host, both as the server reads it (its
+      authority cut as urlsplit cuts it: no user info, a valid port) and as the browser will request it. */
+  function vastTag(tag) {
+    try {
+      const authority = /^https?:\/\/([^/?#]*)/i.exec(tag)[1].toLowerCase();
+      const host = new URL(tag).hostname;
+      return tag.length <= 4096 && !/[\0- \s]/.test(tag) && !authority.includes('@') &&
+        vastHosts.includes(host) && authority.split(':')[0] == host;
+    } catch (e) {
+      return false;
+    }
+  }
+
   /** The ad tag with the IAB privacy macros and parameters filled, or null: no ad request. */
   function vastUrl(tag) {
-    try {
-      if (!allows('vast') || /[\0- ]/.test(tag) || !/^https?:$/.test(new URL(tag).protocol)) return null;
-    } catch (e) {
-      return null;
-    }
+    if (!allows('vast') || !vastTag(tag)) return null;
     const gdpr = +(regime == 'opt_in');
     const npa = +(state.google_consent_mode.ad_personalization == 'denied');
     const values = { gdpr: gdpr, gdprconsent: '', limitadtracking: npa, regulations: { opt_in: 'gdpr', opt_out: 'ccpa' }[regime] || '' };
@@ -420,4 +437,3 @@
     api.show();
   });
   if (state.banner_required) whenBody(() => ui.open(false));
-})();

@@ -142,11 +142,31 @@ def test_vast_macros_in_odd_case_encoded_and_repeated(geo: FlaskClient) -> None:
         "https://pubads.g.doubleclick.net/a b",
         "http://[::1/ads",
         "https://x" * 2000,
+        "http://pubads.g.doubleclick.net:99999/ads",
+        "http://pubads.g.doubleclick.net:+80/ads",
+        "http://pubads.g.doubleclick.net:8o/ads",
+        "http://pubads.g.doubleclick.net:80:80/ads",
+        "https://@pubads.g.doubleclick.net/ads",
+        "http://evil/?x=pubads.g.doubleclick.net",
     ],
 )
 def test_vast_rejects_urls_that_are_not_configured_ad_tags(geo: FlaskClient, url: str) -> None:
     r = vast(geo, url)
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "HTTPS://PUBADS.G.DOUBLECLICK.NET/ads",
+        "https://pubads.g.doubleclick.net:8443/ads",
+        "http://imasdk.googleapis.com/x",
+    ],
+)
+def test_vast_accepts_any_case_and_valid_ports(geo: FlaskClient, url: str) -> None:
+    r = vast(geo, url, **{"CF-IPCountry": "JP"})
+    assert r.status_code == 200
+    assert r.get_json()["url"] == url + "?gdpr=0"
 
 
 def test_gpc_support_resource(client: FlaskClient) -> None:

@@ -11,8 +11,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from banner.core.bundle import build_bundle
-from banner.core.minify import minify_css, minify_js
 from banner.core.regimes import Regime
 from banner.web.script import EXTENSION
 from tests.support import edited_app, services_of, utc_today
@@ -187,49 +185,3 @@ def test_banner_request_with_dnt_is_counted(app: Flask, client: FlaskClient) -> 
     [counts] = svc.store.days("demo", [utc_today()]).values()
     assert counts["requests"] == 1
     assert counts["requests:dnt"] == 1
-
-
-def test_minifier_merges_declarations_and_shortens_literals() -> None:
-    source = """
-    const first = 1;
-    let second = [true, false];
-    for (let i = 0; i < 2; i++) second.push(i);
-    const [head, tail] = second;
-    const f = (x) => x + head + tail + first;
-    """
-    out = minify_js(source)
-    first_statement, loop, last_statement = out.split(";", 2)[0], out.split(";")[1], out.split(";")[-2]
-    assert first_statement.startswith("let ") and first_statement.count("let") == 1 and "," in first_statement
-    assert loop.startswith("for(let ")
-    assert last_statement.startswith("let[") and last_statement.count("let") == 1
-    assert "[!0,!1]" in out
-    assert re.search(r"=\w+=>", out)  # (x) => ... lost its parentheses
-    assert "head" not in out and "tail" not in out
-
-
-def test_minifier_keeps_literals_and_shortens_locals() -> None:
-    source = """
-    // a comment
-    const longName = 'keep  /* this */ string'; /* block */
-    const re = /a\\/b[/]+/g;
-    function twice(value) { return value + value; }
-    const obj = { longName: longName, other: twice(2) / 2 };
-    let a = 1; a = a - -1;
-    """
-    out = minify_js(source)
-    assert '"keep  /* this */ string"' in out
-    assert "/a\\/b[/]+/g" in out
-    assert "comment" not in out and "block" not in out
-    assert "longName:" in out
-    assert "twice" not in out
-    assert "- -" in out or "--" not in out
-
-
-def test_css_minifier() -> None:
-    source = "/* c */ .a ,  .b > p {\n  color : red ;\n  margin: 0 auto;\n}\n"
-    assert minify_css(source) == ".a,.b>p{color:red;margin:0 auto}"
-
-
-def test_bundle_needs_both_placeholders() -> None:
-    with pytest.raises(ValueError, match="__CSS__"):
-        build_bundle("const c = __CONFIG__;", "", {})

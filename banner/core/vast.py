@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from banner.core.config import Config
 from banner.core.errors import InvalidInput
@@ -48,12 +48,12 @@ def checked_tag(config: Config, url: object) -> str:
         raise InvalidInput("'url' is too long or contains spaces or control characters", "url")
     try:
         parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
+        host, _ = (parts.hostname or "").lower(), parts.port  # a port that is not 0-65535 raises
     except ValueError:
-        raise InvalidInput("'url' is not a URL", "url") from None
+        raise InvalidInput("'url' is not a URL (or its port is not a number from 0 to 65535)", "url") from None
     if parts.scheme not in ("http", "https") or not host:
         raise InvalidInput("'url' must be an http or https URL", "url")
-    if parts.username or parts.password:
+    if "@" in parts.netloc:
         raise InvalidInput("'url' must not carry credentials", "url")
     if host not in config.vast_hosts:
         raise InvalidInput(f"host {host[:80]!r} is not a configured VAST ad server", "url")
@@ -93,9 +93,10 @@ def _with_params(url: str, values: dict[str, str], decision: Decision) -> str:
         ours["npa"] = "1"
     if decision.regime is Regime.OPT_OUT:
         ours["us_privacy"] = us_privacy(decision)
-    parts = urlsplit(url)
+    head, _, fragment = url.partition("#")
+    path, _, raw_query = head.partition("?")
     query, placed = [], set()
-    for pair in (p for p in parts.query.split("&") if p):
+    for pair in (p for p in raw_query.split("&") if p):
         name = unquote(pair.split("=", 1)[0])
         if name not in PARAMS:
             query.append(pair)
@@ -103,7 +104,7 @@ def _with_params(url: str, values: dict[str, str], decision: Decision) -> str:
             query.append(f"{name}={quote(ours[name], safe='')}")
             placed.add(name)
     query += [f"{k}={quote(v, safe='')}" for k, v in ours.items() if k not in placed]
-    return urlunsplit(parts._replace(query="&".join(query)))
+    return f"{path}?{'&'.join(query)}" + (f"#{fragment}" if fragment else "")
 
 
 def us_privacy(decision: Decision) -> str:

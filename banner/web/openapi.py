@@ -22,6 +22,8 @@ TOKEN_SCHEMA = {"type": "string", "description": "A consent token; anything else
 TOKEN_HEADER = {"name": "X-Consent-Token", "in": "header", "required": False, "schema": TOKEN_SCHEMA}
 TOKEN_QUERY = {"name": "token", "in": "query", "required": False, "schema": TOKEN_SCHEMA}
 CONSENT_ID = {"type": "string", "pattern": f"^{CONSENT_ID_PATTERN}$"}
+#: A TCP port, 0-65535, as a regular expression.
+PORT = "([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 REGIMES = [r.value for r in Regime]
 ACTIONS = [a.value for a in Action]
 FLAGS = {"type": "object", "additionalProperties": {"type": "boolean"}}
@@ -359,7 +361,7 @@ def _deployment_schemas(config: Config) -> dict[str, Any]:
     return {
         "VastTag": {
             "type": "string",
-            "pattern": f"^https?://({hosts})(:[0-9]{{1,5}})?([/?#][!-~]*)?$",
+            "pattern": f"^https?://({hosts})(:{PORT})?([/?#][!-~]*)?$",
             "description": "An http(s) ad tag on a configured VAST host",
         },
         "SiteId": {"type": "string", "enum": sorted(config.sites), "description": "A configured site id"},

@@ -15,10 +15,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.http import parse_accept_header
 
-from banner.core.bundle import ScriptBundle, build_bundle
+from banner.assets.bundle import ScriptBundle, build_bundle
+from banner.assets.js import ScriptPart
 from banner.core.client_config import Variant, pick_language
 from banner.core.config import Site
-from banner.core.minify import minify_css, minify_js
 from banner.web.context import services
 from banner.web.inputs import site_from_args, visitor_signals
 
@@ -27,6 +27,8 @@ bp = Blueprint("script", __name__)
 EXTENSION = "banner_scripts"
 CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
 VARY = ("Accept-Encoding", "Accept-Language")
+#: The banner's JavaScript files under the static folder, in order; they share one scope.
+SCRIPT_PARTS = ("banner.js",)
 
 Bundles = dict[Variant, ScriptBundle]
 
@@ -38,9 +40,10 @@ def init_app(app: Flask, clients: Mapping[Variant, dict[str, Any]]) -> None:
 
 
 def build_bundles(clients: Mapping[Variant, dict[str, Any]], static_folder: str) -> Bundles:
-    script = minify_js(_read(static_folder, "banner.js"))
-    css = minify_css(_read(static_folder, "banner.css"))
-    return {variant: build_bundle(script, css, client) for variant, client in clients.items()}
+    """Every bundle, from the banner's sources in ``static_folder``; AssetError names a broken one."""
+    parts = [_part(static_folder, name) for name in SCRIPT_PARTS]
+    css = _read(os.path.join(static_folder, "banner.css"))
+    return {variant: build_bundle(parts, css, client) for variant, client in clients.items()}
 
 
 @bp.get("/banner.js")
@@ -88,6 +91,11 @@ def _vary(country_header: str) -> str:
     return ", ".join(h for h in (*VARY, country_header) if h)
 
 
-def _read(folder: str, name: str) -> str:
-    with open(os.path.join(folder, name), encoding="utf-8") as f:
+def _part(folder: str, name: str) -> ScriptPart:
+    path = os.path.join(folder, name)
+    return ScriptPart(path, _read(path))
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
         return f.read()

@@ -150,6 +150,37 @@ def test_strict_csp_page(page: Any, live: Live) -> None:
     assert violations == []
 
 
+#: Markup an attacker can get into a page without running script: held scripts with no nonce.
+INJECTED_HELD_SCRIPTS = """
+<script type="text/plain" data-consent-category="necessary">window.injected = "inline";</script>
+<script type="text/plain" data-consent-category="necessary" data-consent-src="/demo/t/ga4.js"></script>
+"""
+RECORD_WARNINGS = """
+window.__warnings = [];
+const warn = console.warn;
+console.warn = (...args) => {
+  window.__warnings.push(args.map((a) => (a instanceof Element ? a.outerHTML : String(a))).join(' '));
+  warn(...args);
+};
+"""
+
+
+def test_strict_csp_never_lends_the_nonce_to_injected_held_scripts(page: Any, live: Live) -> None:
+    page.add_init_script(RECORD_WARNINGS)
+    open_demo(page, live.origin + "/demo/strict")
+    page.evaluate("(html) => document.body.insertAdjacentHTML('beforeend', html)", INJECTED_HELD_SCRIPTS)
+    page.locator(BAR).get_by_role("button", name="Accept all").click()
+    wait_loaded(page, [*SCRIPT_TRACKERS, "pixel", "youtube"])
+    handled = "() => document.querySelectorAll('[data-consent-category=necessary][data-consent-done]').length == 2"
+    page.wait_for_function(handled)
+    assert page.evaluate("() => window.injected") is None
+    assert page.evaluate("() => window.demoLoaded.filter((name) => name == 'ga4').length") == 1
+    warnings = page.evaluate("() => window.__warnings")
+    assert len(warnings) == 2
+    assert 'window.injected = "inline"' in warnings[0]
+    assert 'data-consent-src="/demo/t/ga4.js"' in warnings[1]
+
+
 def test_reduced_motion(browser: Any, live: Live) -> None:
     context = browser.new_context(reduced_motion="reduce")
     try:

@@ -218,6 +218,45 @@ def test_vast_url_refuses_what_is_not_an_http_tag(visitor: Any, live_geo: Live) 
     assert plain == "https://pubads.g.doubleclick.net/ads?gdpr=0&us_privacy=1YNN"
 
 
+#: Tags and whether they are on a configured VAST host, as the server and the page must both judge.
+VAST_HOST_CASES = [
+    ("https://pubads.g.doubleclick.net/ads", True),
+    ("HTTPS://PUBADS.G.DOUBLECLICK.NET/ads", True),
+    ("https://pubads.g.doubleclick.net:8443/ads", True),
+    ("http://imasdk.googleapis.com/x#t", True),
+    ("https://pubads.g.doubleclick.net/ads?contact=a@b.example", True),
+    ("https://pubads.g.doubleclick.net:99999/ads", False),
+    ("https://pubads.g.doubleclick.net:+80/ads", False),
+    ("http://evil/?x=a.b", False),
+    ("http://evil.example/?pubads.g.doubleclick.net", False),
+    ("https://good@evil/", False),
+    ("https://user@pubads.g.doubleclick.net/ads", False),
+    ("https://@pubads.g.doubleclick.net/ads", False),
+    ("https://pubads.g.doubleclick.net@evil.example/", False),
+    ("https://pubads.g.doubleclick.net\\@evil.example/", False),
+    ("https://evil.example\\@pubads.g.doubleclick.net/", False),
+    ("https://pubads.g.doubleclick.net.evil.example/ads", False),
+    ("https://pubads%2Eg.doubleclick.net/ads", False),
+    ("https://ib.adnxs.com/vast", False),
+]
+
+
+def test_vast_url_accepts_only_configured_hosts_as_the_server_does(visitor: Any, live_geo: Live) -> None:
+    page = visitor("US").new_page()
+    open_demo(page, live_geo.origin + "/")
+    answers = page.evaluate(
+        """(tags) => Promise.all(tags.map((tag) => fetch('/api/v1/vast?site=demo&url=' + encodeURIComponent(tag))
+          .then((r) => r.json()).then((server) => [consent.vastUrl(tag), server.url || server.error.code])))""",
+        [tag for tag, _ in VAST_HOST_CASES],
+    )
+    for (tag, accepted), (page_url, server_answer) in zip(VAST_HOST_CASES, answers, strict=True):
+        if accepted:
+            assert page_url == server_answer, tag
+            assert page_url.startswith(tag.split("#")[0]) and "gdpr=0&us_privacy=1YNN" in page_url, tag
+        else:
+            assert (page_url, server_answer) == (None, "bad_request"), tag
+
+
 def test_opt_out_layout_is_accessible_and_does_not_shift(visitor: Any, live_geo: Live) -> None:
     page = visitor("US").new_page()
     open_demo(page, live_geo.origin + "/")
