@@ -39,6 +39,11 @@ class ScriptBundle:
         return self.digest
 
     @property
+    def version(self) -> str:
+        """Short enough for a URL, long enough that two versions never share it."""
+        return self.digest[:12]
+
+    @property
     def gzip_etag(self) -> str:
         """A different representation needs a different strong validator."""
         return f"{self.digest}-gz"
