@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from banner.core.config import Config
 from banner.core.config_parse import load_config
+from banner.core.devices import resolver
 from banner.core.presentation import banner_versions, client_configs
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, Tally, connect
@@ -58,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
 
+    resolver()  # compile the User-Agent patterns now, not during the first request
     redis = connect(config.service)
     store = ConsentStore(redis, config.policy.retention_seconds)
     spool = Spool(os.path.join(config.service.data_dir, "spool")) if app.config["SPOOL"] else None

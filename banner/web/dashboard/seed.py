@@ -24,9 +24,10 @@ from banner.core.consent import (
     parse_consent_request,
     signal_log_entries,
 )
+from banner.core.devices import classify_user_agent
 from banner.core.policy import decide
 from banner.core.presentation import Variant
-from banner.core.signals import Signals, classify_user_agent
+from banner.core.signals import Signals
 from banner.core.timestamps import utc_iso
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 from banner.store import ConsentStore
