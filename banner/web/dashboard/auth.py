@@ -15,6 +15,7 @@ from banner.core.config import DashboardUser
 from banner.web.context import services
 from banner.web.dashboard import csrf
 from banner.web.dashboard.blueprint import api_bp, bp
+from banner.web.dashboard.redirects import dashboard_path
 from banner.web.dashboard.throttle import LoginThrottle
 from banner.web.errors import error_response
 
@@ -79,7 +80,7 @@ def _api_csp(response: Response) -> Response:
 
 @bp.context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"csrf_token": csrf.csrf_token, "user": current_user()}
+    return {"csrf_token": csrf.csrf_token, "user": current_user(), "next_path": _next_path}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -122,9 +123,10 @@ def _refused(message: str, status: int, name: str, retry_after: int | None = Non
     return response
 
 
+def _next_path() -> str | None:
+    """The ``next`` parameter if it is a page of this dashboard (see :mod:`.redirects`)."""
+    return dashboard_path(request.values.get("next", ""), url_for("dashboard.overview").rstrip("/"))
+
+
 def _next_url() -> str:
-    """Only a dashboard path on this host: never an open redirect."""
-    target = request.values.get("next", "")
-    if target.startswith("/dashboard") and "//" not in target and "\\" not in target:
-        return target
-    return url_for("dashboard.overview")
+    return _next_path() or url_for("dashboard.overview")
