@@ -23,3 +23,8 @@ def signal_log(site: str, signal: str) -> str:
 def day(site: str, yyyymmdd: str) -> str:
     """Hash of one site-day's counters: storage grows with sites x days, never with visitors."""
     return f"{PREFIX}:{{{site}}}:day:{yyyymmdd}"
+
+
+def dashboard_session(digest: str) -> str:
+    """One signed-in dashboard session, by the SHA-256 of its id (not a site's key: no hash tag)."""
+    return f"{PREFIX}:dashboard:session:{digest}"
