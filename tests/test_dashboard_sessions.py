@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from werkzeug.security import generate_password_hash
 from banner.store.sessions import SessionRegistry
 from banner.web.dashboard.auth import SESSIONS
 from banner.web.dashboard.session import COOKIE_NAME
-from bench.servers import RedisProcess
 from tests.conftest import edited_app, make_app
 
 HOUR = 3600.0
@@ -129,31 +127,6 @@ def test_a_new_password_hash_ends_existing_sessions(
     assert not signed_in(after)
     assert sign_in(after, password="a new password, 2025").status_code == 302
     assert signed_in(after)
-
-
-@pytest.fixture()
-def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
-    directory = tmp_path / "r"
-    directory.mkdir()
-    process = RedisProcess(directory)
-    process.start()
-    yield process
-    process.stop()
-
-
-def test_without_redis_the_dashboard_answers_503_not_500(redis_process: RedisProcess, environ: dict[str, str]) -> None:
-    app = make_app({**environ, "REDIS_URL": redis_process.url}, RATELIMIT_ENABLED=False)
-    client = app.test_client()
-    assert sign_in(client).status_code == 302
-    redis_process.kill()
-    page = client.get(PAGE)
-    assert page.status_code == 503
-    assert "consent store unavailable" in page.get_data(as_text=True)
-    assert "Signed in as" not in page.get_data(as_text=True)
-    api = client.get(API)
-    assert api.status_code == 503 and api.get_json()["error"]["code"] == "store_unavailable"
-    fresh = app.test_client()
-    assert sign_in(fresh).status_code == 503  # the form still shows; opening a session needs Redis
 
 
 def _cookie_attribute(header: str, name: str) -> str:

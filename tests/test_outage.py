@@ -1,4 +1,4 @@
-"""No acknowledged consent is lost: Redis outages spool to disk, SIGKILL loses nothing."""
+"""No acknowledged consent is lost: Redis outages spool to disk, SIGKILL loses nothing; no 500s meanwhile."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import redis as redis_py
+from dashboard_support import sign_in
 from flask import Flask
 
 from banner.store import keys
@@ -136,3 +137,17 @@ def _wait_for(condition: Any, timeout: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
+
+
+def test_without_redis_the_dashboard_answers_503_not_500(server: RedisProcess, environ: dict[str, str]) -> None:
+    app = app_on(server, environ)
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    server.kill()
+    page = client.get("/dashboard/")
+    assert page.status_code == 503
+    assert "consent store unavailable" in page.get_data(as_text=True)
+    assert "Signed in as" not in page.get_data(as_text=True)
+    api = client.get("/api/v1/stats?site=demo")
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "store_unavailable"
+    assert sign_in(app.test_client()).status_code == 503  # the form shows; opening a session needs Redis
