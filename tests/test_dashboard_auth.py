@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.test import TestResponse
 
+from banner.web.dashboard.redirects import dashboard_path
 from tests.support import make_app
 from tests.support.dashboard import PASSWORD, USER, csrf_from, sign_in
 
@@ -134,3 +139,92 @@ def test_dashboard_pages_are_not_cached_and_not_framed(client: FlaskClient) -> N
     response = client.get("/dashboard/")
     assert response.headers["Cache-Control"] == "private, no-store"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+HOSTILE_NEXT = [
+    "/dashboard/\r\nSet-Cookie: a=b",
+    "/dashboard/signals\n",
+    "/dashboard/\x00",
+    "/dashboard/\x7f",
+    "/dashboard/ \t",
+    "/\\evil.example/dashboard",
+    "/dashboard\\..\\..\\api",
+    "/dashboard/../api/v1/stats",
+    "/dashboard/%2e%2e/api/v1/stats",
+    "/dashboard/%2F%2Fevil.example",
+    "/dashboardx",
+    "///evil.example/dashboard",
+    "//[evil",
+    "https:/dashboard/",
+    "javascript:alert(1)//dashboard",
+    "/dashboard/\u2028",
+    "/dashboard/é",
+]
+#: Characters that break headers or URLs, and pieces of scheme-relative, absolute and dotted URLs.
+HOSTILE_PIECES = st.lists(
+    st.sampled_from(["/", "//", "\\", "..", ".", "%2e", "%2f", "%0d%0a", "\r", "\n", "\x00", " ", "?", "#", "@", ":"])
+    | st.sampled_from(["dashboard", "/dashboard", "evil.example", "https:", "http://", "signals", "é"])
+    | st.text(max_size=4),
+    max_size=8,
+).map("".join)
+
+
+def assert_local_dashboard_redirect(response: TestResponse) -> None:
+    assert response.status_code == 302, response.status
+    location = response.headers["Location"]
+    parts = urlsplit(location)
+    assert not parts.scheme and not parts.netloc and location.isascii() and location.isprintable()
+    path = unquote(parts.path)
+    assert path == "/dashboard" or path.startswith("/dashboard/"), location
+    assert "//" not in path and "\\" not in path and not {".", ".."} & set(path.split("/")), location
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_a_hostile_next_at_sign_in_goes_to_the_overview(client: FlaskClient, target: str) -> None:
+    token = csrf_from(client)
+    response = client.post(
+        "/dashboard/login", data={"csrf_token": token, "username": USER, "password": PASSWORD, "next": target}
+    )
+    assert_local_dashboard_redirect(response)
+    assert response.location == "/dashboard/"
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_a_hostile_next_is_not_carried_by_the_login_form(client: FlaskClient, target: str) -> None:
+    response = client.get("/dashboard/login", query_string={"next": target})
+    assert response.status_code == 200
+    assert '<input type="hidden" name="next" value="">' in response.get_data(as_text=True)
+
+
+@given(target=HOSTILE_PIECES)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_next_redirects_signed_in_users_to_a_dashboard_path(signed_in: FlaskClient, target: str) -> None:
+    response = signed_in.get("/dashboard/login", query_string={"next": target})
+    assert_local_dashboard_redirect(response)
+
+
+@given(target=HOSTILE_PIECES)
+def test_any_next_is_kept_only_when_it_is_a_dashboard_path(target: str) -> None:
+    kept = dashboard_path(target, "/dashboard")
+    assert kept is None or kept == target
+    if kept is not None:
+        parts = urlsplit(kept)
+        assert not parts.scheme and not parts.netloc and kept.isascii() and kept.isprintable()
+        assert unquote(parts.path).startswith("/dashboard")
+
+
+def test_the_gate_and_sign_in_bring_back_an_escaped_query(client: FlaskClient) -> None:
+    gate = client.get("/dashboard/signals?signal=%0d%0aSet-Cookie:%20a=b")
+    assert gate.status_code == 302
+    token = csrf_from(client)
+    login = client.post(gate.location, data={"csrf_token": token, "username": USER, "password": PASSWORD})
+    assert_local_dashboard_redirect(login)
+    assert login.location == "/dashboard/signals?signal=%0d%0aSet-Cookie:%20a=b"
+    page = client.get(login.location)
+    assert page.status_code == 400 and "must be dnt or gpc" in page.get_data(as_text=True)
+
+
+@pytest.fixture()
+def signed_in(client: FlaskClient) -> FlaskClient:
+    assert sign_in(client).status_code == 302
+    return client

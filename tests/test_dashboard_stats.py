@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -103,10 +106,30 @@ def test_breakdowns_count_human_consents_only(known: FlaskClient) -> None:
     breakdowns = known.get(f"/api/v1/stats?{RANGE}").get_json()["breakdowns"]
     assert breakdowns == {
         "device": {"desktop": 2, "mobile": 1, "tablet": 1},
-        "browser": {"Chrome": 1, "Firefox": 1, "Mobile Safari": 1, "Safari": 1},
+        "browser": {"Safari": 2, "Chrome": 1, "Firefox": 1},
         "os": {"iOS": 2, "Linux": 1, "Windows": 1},
         "region": {"FR": 2, "US": 1, "unknown": 1},
     }
+
+
+def test_names_counted_as_free_text_show_as_their_fixed_label(app: Flask, known: FlaskClient) -> None:
+    spoofed = "Visit evil.example.com now"
+    save(store_of(app), record("e", "custom", (), browser=spoofed, os="Mac OS X", dnt=True), "20250302")
+    entry = {"time": "2025-03-02T10:00:00Z", "consent_id": "e", "browser": spoofed, "device": "desktop"}
+    store_of(app).save_consent(record("f", "custom", (), dnt=True), {}, {"dnt": entry}, "20250302")
+    breakdowns = known.get(f"/api/v1/stats?{RANGE}").get_json()["breakdowns"]
+    assert breakdowns["browser"] == {"Safari": 2, "Chrome": 1, "Firefox": 1, "Other": 1}
+    assert breakdowns["os"] == {"iOS": 2, "Linux": 1, "Windows": 1, "macOS": 1}
+    log = known.get("/api/v1/dnt-log?site=demo").get_json()
+    assert [e["browser"] for e in log["entries"]] == ["Other"]
+    for path in (f"/dashboard/?{RANGE}", "/dashboard/signals"):
+        response = known.get(path)
+        assert response.status_code == 200 and "evil" not in response.get_data(as_text=True), path
+    today = datetime.now(UTC).date().isoformat()  # the export reads the event log, stamped now
+    export = known.get(f"/dashboard/export/consents.jsonl?site=demo&from={today}&to={today}")
+    assert export.status_code == 200 and "evil" not in export.get_data(as_text=True)
+    [line] = [json.loads(line) for line in export.get_data(as_text=True).splitlines() if '"id":"e"' in line]
+    assert (line["browser"], line["os"]) == ("Other", "macOS")
 
 
 def test_each_day_has_its_own_figures(known: FlaskClient) -> None:
@@ -132,7 +155,7 @@ def test_overview_page_shows_the_same_numbers_and_charts(known: FlaskClient) -> 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.count('role="img"') == 6
-    for expected in ("50.0%", "16.7%", "Withdrawals", "Social buttons and embeds", "Mobile Safari"):
+    for expected in ("50.0%", "16.7%", "Withdrawals", "Social buttons and embeds", "Safari"):
         assert expected in html
     assert '<title id="chart-opt-in-title">Opt-in rate per category by day</title>' in html
 

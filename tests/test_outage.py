@@ -1,4 +1,4 @@
-"""No acknowledged consent is lost: Redis outages spool to disk, SIGKILL loses nothing."""
+"""No acknowledged consent is lost: Redis outages spool to disk, SIGKILL loses nothing; no 500s meanwhile."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from banner.store import keys
 from banner.store.spool import Spool
 from bench.servers import RedisProcess
 from tests.support import make_app, post_consent, utc_today
+from tests.support.dashboard import sign_in
 
 
 @pytest.fixture()
@@ -187,3 +188,17 @@ def test_a_torn_line_and_a_reused_process_id_lose_no_acknowledged_consent(
     app.extensions["consent"].flusher.flush()
     assert acknowledged in stored_ids(server)
     assert Spool(str(spool_dir)).quarantined() == 1  # the torn line, kept for a look
+
+
+def test_without_redis_the_dashboard_answers_503_not_500(server: RedisProcess, environ: dict[str, str]) -> None:
+    app = app_on(server, environ)
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    server.kill()
+    page = client.get("/dashboard/")
+    assert page.status_code == 503
+    assert "consent store unavailable" in page.get_data(as_text=True)
+    assert "Signed in as" not in page.get_data(as_text=True)
+    api = client.get("/api/v1/stats?site=demo")
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "store_unavailable"
+    assert sign_in(app.test_client()).status_code == 503  # the form shows; opening a session needs Redis

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from banner.core.config import GCM_KEYS, Config
 from banner.core.config_parse import load_config
+from banner.core.devices import Device
 from banner.core.policy import decide
-from banner.core.signals import Device, Signals, read_signals
+from banner.core.signals import Signals, read_signals
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
 from tests.support import DESKTOP_UA, SHIPPED_CONFIG
 

@@ -11,16 +11,19 @@ Rates are fractions (0.25 = 25 %) or ``None`` when the denominator is zero: "no 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from banner.core import counters
+from banner.core.devices import browser_label, os_label
 
 ACTIONS: tuple[str, ...] = ("accept_all", "custom", "reject_all")
 BREAKDOWNS: tuple[str, ...] = (counters.DEVICE, counters.BROWSER, counters.OS, counters.REGION)
 SIGNALS: tuple[str, ...] = ("dnt", "gpc")
+#: Names counted before they came from a fixed list are shown as their label now ("Other" if none).
+LABELS: dict[str, Callable[[str], str]] = {counters.BROWSER: browser_label, counters.OS: os_label}
 #: The plain counts of a period, in the order exports and the JSON list them.
 COUNTS = ("views", "requests", "bot_requests", "consents", "given", "updated", "withdrawals", "bot_consents")
 
@@ -172,8 +175,12 @@ def period(fields: Mapping[str, int], categories: Sequence[str]) -> Period:
 def breakdown(fields: Mapping[str, int], name: str) -> tuple[tuple[str, int], ...]:
     """Values of ``name:<value>`` counters, biggest first (ties by name, for a stable order)."""
     prefix = counters.field(name, "")
-    rows = [(field[len(prefix) :], n) for field, n in fields.items() if field.startswith(prefix) and n > 0]
-    return tuple(sorted(rows, key=lambda row: (-row[1], row[0])))
+    label = LABELS.get(name, str)
+    rows: Counter[str] = Counter()
+    for field, n in fields.items():
+        if field.startswith(prefix) and n > 0:
+            rows[label(field[len(prefix) :])] += n
+    return tuple(sorted(rows.items(), key=lambda row: (-row[1], row[0])))
 
 
 def top(rows: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, int]]:

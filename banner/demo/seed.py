@@ -19,8 +19,9 @@ from banner.core import counters
 from banner.core.clock import day_key, utc_iso
 from banner.core.config import Site
 from banner.core.consent import parse_consent_request
+from banner.core.devices import classify_user_agent
 from banner.core.recording import ConsentWrite, record_consent
-from banner.core.signals import Signals, classify_user_agent
+from banner.core.signals import Signals
 from banner.web.context import Services
 
 # (user agent, weight): roughly the mix of a consumer video site.

@@ -28,3 +28,8 @@ def day(site: str, yyyymmdd: str) -> str:
 def revoked(site: str) -> str:
     """Sorted set of consent ids that no longer count (withdrawn or replaced), scored by when."""
     return f"{PREFIX}:{{{site}}}:revoked"
+
+
+def dashboard_session(digest: str) -> str:
+    """One signed-in dashboard session, by the SHA-256 of its id (not a site's key: no hash tag)."""
+    return f"{PREFIX}:dashboard:session:{digest}"

@@ -15,6 +15,7 @@ from banner import demo
 from banner.core.client_config import Variant, banner_versions, client_configs
 from banner.core.config import Config
 from banner.core.config_parse import load_config
+from banner.core.devices import resolver
 from banner.core.tokens import TokenSigner
 from banner.store import ConsentStore, DurableStore, Flusher, Revocations, Spool, StoreUnavailable, Tally, connect
 from banner.web import (
@@ -55,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
 
+    resolver()  # compile the User-Agent patterns now, not during the first request
     clients = client_configs(config)
     svc = _services(app, config, banner_versions(clients))
     app.extensions[EXTENSION] = svc

@@ -1,24 +1,35 @@
-"""Signing in and out, and the gate in front of every dashboard page and dashboard API."""
+"""Signing in and out, and the gate in front of every dashboard page and dashboard API.
+
+A session lives in Redis (:mod:`banner.store.sessions`) for 8 hours from sign-in, whatever the
+activity; signing out deletes it, and a new password hash for the user in the config ends it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask import Response, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response as BaseResponse
 
 from banner.core.config import DashboardUser
 from banner.core.errors import RateLimited
+from banner.store.sessions import SessionRegistry
 from banner.web.context import services
 from banner.web.dashboard import csrf
 from banner.web.dashboard.blueprint import api_bp, bp
+from banner.web.dashboard.redirects import dashboard_path
+from banner.web.dashboard.session import EXPIRES, LIFETIME
 from banner.web.errors import error_response
 from banner.web.limits import limited
 
-USER_KEY = "user"
+SESSIONS = "dashboard.sessions"
+#: In the signed cookie: the id of the server-side session (its end is under ``session.EXPIRES``).
+SESSION_ID = "sid"
 PUBLIC_ENDPOINTS = frozenset({"dashboard.login"})
 #: On top of what every response gets (``banner.web.headers``, which also gives the pages their CSP).
 SECURITY_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "same-origin"}
@@ -27,11 +38,36 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def current_user() -> DashboardUser | None:
-    """The signed-in user, if the session names one still in the config."""
-    name = session.get(USER_KEY)
-    if not isinstance(name, str):
+    """The signed-in user, looked up once per request; a 503 when the session store is down.
+
+    ``g`` holds None while the lookup runs, so the error page after a failed lookup renders
+    signed out instead of failing again.
+    """
+    if "dashboard_user" not in g:
+        g.dashboard_user = None
+        g.dashboard_user = _signed_in_user()
+    user: DashboardUser | None = g.dashboard_user
+    return user
+
+
+def _signed_in_user() -> DashboardUser | None:
+    """The user of a live session, if still in the config with the password hash they signed in with."""
+    session_id = session.get(SESSION_ID)
+    found = sessions().find(session_id) if isinstance(session_id, str) else None
+    if found is None:
         return None
-    return next((u for u in services().config.dashboard_users if u.name == name), None)
+    user = next((u for u in services().config.dashboard_users if u.name == found.user), None)
+    return user if user is not None and hmac.compare_digest(credential(user), found.credential) else None
+
+
+def credential(user: DashboardUser) -> str:
+    """A fingerprint of the user's password hash: a new hash in the config ends their sessions."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def sessions() -> SessionRegistry:
+    registry: SessionRegistry = current_app.extensions[SESSIONS]
+    return registry
 
 
 def authenticate(users: Sequence[DashboardUser], name: str, password: str) -> DashboardUser | None:
@@ -78,7 +114,7 @@ def _api_csp(response: Response) -> Response:
 
 @bp.context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"csrf_token": csrf.csrf_token, "user": current_user()}
+    return {"csrf_token": csrf.csrf_token, "user": current_user(), "next_path": _next_path}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -91,15 +127,14 @@ def login() -> BaseResponse | str:
     user = authenticate(services().config.dashboard_users, name, password)
     if user is None:
         return _refused("Wrong user name or password.", 401, name)
-    session.clear()
-    session[USER_KEY] = user.name
-    session.permanent = True
-    csrf.rotate()
+    _open_session(user)
     return redirect(_next_url())
 
 
 @bp.post("/logout")
 def logout() -> BaseResponse:
+    """Ends the session server-side, so a copy of the cookie stops working too."""
+    _close_session()
     session.clear()
     return redirect(url_for("dashboard.login", signed_out=1))
 
@@ -111,6 +146,22 @@ def _too_many(e: RateLimited) -> Response:
     return _refused(message, 429, request.form.get("username", "").strip()[:100], retry_after=seconds)
 
 
+def _open_session(user: DashboardUser) -> None:
+    """A new session (and id) at every sign-in; the one this browser had before is closed."""
+    session_id, opened = sessions().open(user.name, credential(user), int(LIFETIME.total_seconds()))
+    _close_session()
+    session.clear()
+    session.update({SESSION_ID: session_id, EXPIRES: opened.expires})
+    session.permanent = True
+    csrf.rotate()
+
+
+def _close_session() -> None:
+    session_id = session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        sessions().close(session_id)
+
+
 def _refused(message: str, status: int, name: str, retry_after: int | None = None) -> Response:
     response = current_app.make_response(
         (render_template("dashboard/login.html", error=message, username=name), status)
@@ -120,9 +171,10 @@ def _refused(message: str, status: int, name: str, retry_after: int | None = Non
     return response
 
 
+def _next_path() -> str | None:
+    """The ``next`` parameter if it is a page of this dashboard (see :mod:`.redirects`)."""
+    return dashboard_path(request.values.get("next", ""), url_for("dashboard.overview").rstrip("/"))
+
+
 def _next_url() -> str:
-    """Only a dashboard path on this host: never an open redirect."""
-    target = request.values.get("next", "")
-    if target.startswith("/dashboard") and "//" not in target and "\\" not in target:
-        return target
-    return url_for("dashboard.overview")
+    return _next_path() or url_for("dashboard.overview")

@@ -7,10 +7,13 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, time
+from typing import Any
 
 from flask import Response, request, stream_with_context
 
 from banner.core.clock import today
+from banner.core.consent import ConsentRecord
+from banner.core.devices import browser_label, os_label
 from banner.core.stats import ACTIONS, COUNTS, SIGNALS, Period, Summary
 from banner.store import ConsentStore
 from banner.web.context import services
@@ -51,7 +54,12 @@ def consent_lines(store: ConsentStore, site: str, start: datetime, end: datetime
         seen.update(ids)
         for record in store.records(site, ids):
             if record is not None:
-                yield json.dumps(record.to_json(), separators=(",", ":"), sort_keys=True) + "\n"
+                yield json.dumps(_labelled(record), separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def _labelled(record: ConsentRecord) -> dict[str, Any]:
+    """The record, with browser and OS names stored before they came from a fixed list relabelled."""
+    return {**record.to_json(), "browser": browser_label(record.browser), "os": os_label(record.os)}
 
 
 @bp.get("/export/daily.csv")

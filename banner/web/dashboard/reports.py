@@ -13,6 +13,7 @@ from markupsafe import Markup
 from banner.core import stats
 from banner.core.clock import day_key
 from banner.core.config import Config
+from banner.core.devices import browser_label
 from banner.core.stats import Summary
 from banner.web.context import services
 from banner.web.dashboard import charts
@@ -128,5 +129,5 @@ def load_signal_log(site: str, signal: str, limit: int, before: str | None) -> t
     """One page of the log, newest first, and the cursor of the next (older) page if any."""
     store = services().store
     rows = store.signal_log(site, signal, limit + 1, before)
-    page = rows[:limit]
+    page = [{**entry, "browser": browser_label(entry.get("browser", ""))} for entry in rows[:limit]]
     return page, page[-1]["entry_id"] if len(rows) > limit else None
