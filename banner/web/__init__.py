@@ -27,6 +27,7 @@ from banner.web import (
     errors,
     headers,
     limits,
+    logs,
     openapi,
     ops,
     privacy_cli,
@@ -73,6 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     privacy_cli.init_app(app)
     headers.init_app(app)
+    logs.init_app()
     limits.init_app(app, config, svc.store.redis, svc.flusher)
     if config.service.proxy_hops:
         hops = config.service.proxy_hops

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 
 from banner.core.config import Site
+from banner.web.headers import secure_transport
 
 
 def set_consent_cookie(response: Response, site: Site, token: str, max_age: int) -> None:
@@ -13,7 +14,7 @@ def set_consent_cookie(response: Response, site: Site, token: str, max_age: int)
         token,
         max_age=max_age,
         domain=site.cookie_domain or None,
-        secure=request.is_secure,
+        secure=secure_transport(),
         httponly=False,  # the banner script reads it to apply the choice without a request
         samesite="Lax",
         path="/",
@@ -24,7 +25,7 @@ def clear_consent_cookie(response: Response, site: Site) -> None:
     response.delete_cookie(
         site.cookie_name,
         domain=site.cookie_domain or None,
-        secure=request.is_secure,
+        secure=secure_transport(),
         samesite="Lax",
         path="/",
     )

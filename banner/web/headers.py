@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 HSTS = "max-age=31536000; includeSubDomains"
 DASHBOARD_CSP = (
@@ -13,6 +13,15 @@ DASHBOARD_CSP = (
     "img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+def secure_transport() -> bool:
+    """Whether cookies get ``Secure`` and answers HSTS: always, except in development and tests.
+
+    ``request.is_secure`` alone is false behind a TLS proxy unless ``proxy_hops`` is set, which
+    would silently send cookies that may travel over plain http; so production assumes https.
+    """
+    return request.is_secure or not (current_app.debug or current_app.testing)
 
 
 def csp_nonce() -> str:
@@ -29,7 +38,7 @@ def init_app(app: Flask) -> None:
     def _secure(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if request.is_secure:
+        if secure_transport():
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/dashboard"):
             response.headers["Content-Security-Policy"] = DASHBOARD_CSP.format(nonce=csp_nonce())

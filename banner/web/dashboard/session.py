@@ -1,16 +1,18 @@
-"""The dashboard's session cookie: HttpOnly, SameSite=Strict, Secure whenever served over https.
+"""The dashboard's session cookie: HttpOnly, SameSite=Strict, and Secure outside development.
 
-Flask decides ``Secure`` once per app; the dashboard may be reached over http in development and
-https in production from the same app, so the flag follows the request instead. Behind a TLS
-proxy, ``request.is_secure`` needs werkzeug's ``ProxyFix``.
+Flask decides ``Secure`` once per app; it follows :func:`banner.web.headers.secure_transport`
+instead: over https always, and everywhere but in development and tests, so a TLS proxy that the
+app cannot see (``proxy_hops = 0``) never leads to a cookie without ``Secure``.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
+
+from banner.web.headers import secure_transport
 
 COOKIE_NAME = "dashboard_session"
 #: Absolute: counted from sign-in (the server-side session ends then, see ``auth``).
@@ -24,7 +26,7 @@ class DashboardSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         configured = bool(app.config["SESSION_COOKIE_SECURE"])
-        return configured or (has_request_context() and request.is_secure)
+        return configured or (has_request_context() and secure_transport())
 
     def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
         """The cookie ends with the server-side session, not 8 hours after the last page."""
