@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from banner.core.errors import ConsentError, InvalidInput
+from banner.core.errors import ConfigError, InvalidInput
 
 
 class TCStringError(InvalidInput):
@@ -17,17 +17,11 @@ class GPPStringError(InvalidInput):
     code = "invalid_gpp_string"
 
 
-class VendorListError(ConsentError):
-    """A Global Vendor List or purposes translation that cannot be used.
-
-    ``key`` is the dotted path of the offending value (``vendors.21.purposes``); the caller adds
-    which file it read, as the core never opens one.
+class VendorListError(ConfigError):
+    """A Global Vendor List or purposes translation that cannot be used: ``source`` names the
+    file (the caller says which, the core never opens one), ``key`` the dotted path inside it
+    (``vendors.21.purposes``). Whoever loads lists keeps the previous one when this is raised.
     """
-
-    def __init__(self, key: str, problem: str) -> None:
-        super().__init__(f"{key}: {problem}")
-        self.key = key
-        self.problem = problem
 
 
 class VendorListTooNew(VendorListError):

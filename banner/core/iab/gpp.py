@@ -105,11 +105,12 @@ _LAYOUT: tuple[tuple[str, type[enum.IntEnum], int], ...] = (
     ("mspa_opt_out_option_mode", Mspa, 0),
     ("mspa_service_provider_mode", Mspa, 0),
 )
-_PAIRS = (
-    ("sale_opt_out_notice", "sale_opt_out"),
-    ("sharing_opt_out_notice", "sharing_opt_out"),
-    ("targeted_advertising_opt_out_notice", "targeted_advertising_opt_out"),
-)
+# Each opt-out and the notice it follows: no opt-out can be recorded where the notice does not apply.
+NOTICE_OF_OPT_OUT = {
+    "sale_opt_out": "sale_opt_out_notice",
+    "sharing_opt_out": "sharing_opt_out_notice",
+    "targeted_advertising_opt_out": "targeted_advertising_opt_out_notice",
+}
 
 
 def _api_name(name: str) -> str:
@@ -167,7 +168,7 @@ def _check_usnat(usnat: UsNat) -> None:
             raise GPPStringError(f"usnat.{name} must be {count or 'one'} of {[int(m) for m in kind]}", name)
     if usnat.mspa_covered_transaction == Mspa.NOT_APPLICABLE:
         raise GPPStringError("usnat.mspa_covered_transaction must be YES or NO", "mspa_covered_transaction")
-    for notice, choice in _PAIRS:
+    for choice, notice in NOTICE_OF_OPT_OUT.items():
         if getattr(usnat, notice) == Notice.NOT_APPLICABLE and getattr(usnat, choice) != OptOut.NOT_APPLICABLE:
             raise GPPStringError(f"usnat.{choice} must be NOT_APPLICABLE when {notice} is", choice)
     if usnat.gpc is not None and not isinstance(usnat.gpc, bool):
