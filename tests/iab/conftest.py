@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,14 @@ class IabCodec:
         if not answer["ok"]:
             raise IabRefused(answer["error"])
         return answer["result"]
+
+
+def assert_decodes_or_refuses(decode: Callable[[str], object], text: str, error: type[Exception]) -> None:
+    """Any text either decodes or raises ``error`` with a message: never an ``IndexError``."""
+    try:
+        decode(text)
+    except error as e:
+        assert str(e)
 
 
 def _missing_prerequisite() -> str | None:
