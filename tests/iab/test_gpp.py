@@ -101,6 +101,7 @@ def test_any_text_decodes_or_raises_a_gpp_string_error(text: str) -> None:
         ({"sharing_notice": 3}, "sharing_notice", "one of \\[0, 1, 2\\]"),
         ({"sensitive_data_processing": (gpp.Consent.CONSENT,) * 12}, "sensitive_data_processing", "16 of"),
         ({"known_child_sensitive_data_consents": (0, 1, 4)}, "known_child_sensitive_data_consents", "3 of"),
+        ({"known_child_sensitive_data_consents": 2}, "known_child_sensitive_data_consents", "3 of"),
         ({"mspa_covered_transaction": gpp.Mspa.NOT_APPLICABLE}, "mspa_covered_transaction", "YES or NO"),
         ({"gpc": 1}, "gpc", "true, false or absent"),
     ],

@@ -111,6 +111,7 @@ def _broken(path: str, value: Any) -> dict[str, Any]:
         ("vendors.21.dataRetention", {"purposes": {"x": 1}}, "vendors.21.dataRetention.purposes: must map"),
         ("vendors.21.urls", [{"langId": "en"}], "vendors.21.urls.privacy: is required"),
         ("vendors", [], "vendors: must be dict, not list"),
+        ("vendors", {"²": {"id": 2}}, "vendors.².id: must be the positive integer '²'"),
     ],
 )
 def test_a_corrupt_list_is_refused_naming_the_key(path: str, value: Any, message: str) -> None:

@@ -163,7 +163,7 @@ def _encode_usnat(usnat: UsNat) -> str:
 def _check_usnat(usnat: UsNat) -> None:
     for name, kind, count in _LAYOUT:
         value = getattr(usnat, name)
-        values = value if count else [value]
+        values = value if count and isinstance(value, tuple | list) else [value]
         if (count and len(values) != count) or any(v not in set(kind) for v in values):
             raise GPPStringError(f"usnat.{name} must be {count or 'one'} of {[int(m) for m in kind]}", name)
     if usnat.mspa_covered_transaction == Mspa.NOT_APPLICABLE:

@@ -30,6 +30,7 @@ from banner.core.iab.tcf_rules import KNOWN_POLICY_VERSION, MIN_POLICY_VERSION
 
 T = TypeVar("T")
 LANGUAGE_RE = re.compile(r"[a-z]{2}(-[a-z]{2,4})?\Z")
+ID_KEY_RE = re.compile(r"[1-9][0-9]{0,5}\Z")
 _REQUIRED: Any = object()
 
 
@@ -75,7 +76,7 @@ class _Node:
         nodes: dict[int, _Node] = {}
         for key, value in items.items():
             node = _Node(self.source, f"{self.path + '.' if self.path else ''}{name}.{key}", value)
-            if not key.isdigit() or node.get("id", int) != int(key):
+            if not ID_KEY_RE.match(key) or node.get("id", int) != int(key):
                 raise node.fail("id", f"must be the positive integer {key!r} it is listed under")
             nodes[int(key)] = node
         return nodes
@@ -180,7 +181,7 @@ def _retention(vendor: _Node) -> DataRetention:
     node = _Node(vendor.source, f"{vendor.path}.dataRetention", vendor.data["dataRetention"])
     days = {name: node.get(name, dict, {}) for name in ("purposes", "specialPurposes")}
     for name, table in days.items():
-        if not all(k.isdigit() and isinstance(v, int) and not isinstance(v, bool) for k, v in table.items()):
+        if not all(ID_KEY_RE.match(k) and isinstance(v, int) and not isinstance(v, bool) for k, v in table.items()):
             raise node.fail(name, "must map purpose ids to whole days")
     return DataRetention(
         node.get("stdRetention", int, None),
