@@ -16,7 +16,7 @@ from iab_strategies import tc_strings
 from banner.core.iab import tcf
 from banner.core.iab.bits import ALPHABET
 
-GVL_FILE = Path(__file__).resolve().parent.parent / "data" / "gvl" / "vendor-list.json"
+TEST_GVL = json.loads((Path(__file__).resolve().parent.parent / "data" / "gvl" / "vendor-list.json").read_text())
 EXAMPLES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -74,7 +74,7 @@ def vendor_list_for(tc: tcf.TCString) -> dict[str, Any]:
     purpose, a restriction on a purpose the vendor never declared or cannot flex. So each vendor
     named in ``tc`` declares purpose 1, special purpose 1, and what its restrictions need.
     """
-    base = json.loads(GVL_FILE.read_text())
+    base = TEST_GVL
     restricted: dict[int, list[tcf.PublisherRestriction]] = {}
     for r in tc.publisher_restrictions:
         for vendor in r.vendors:
