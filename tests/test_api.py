@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from banner.store import keys
 from banner.store.codec import load_record
-from tests.support import DESKTOP_UA, edited_app, make_app, post_consent, utc_today
+from tests.support import DESKTOP_UA, edited_app, entries, make_app, post_consent, utc_today
 
 ORIGIN = "http://127.0.0.1:5000"
 HEADERS = {"User-Agent": DESKTOP_UA}
@@ -39,7 +39,7 @@ def test_consent_round_trip(client: FlaskClient, redis: Any) -> None:
     assert load_record(stored, "demo").action == "custom" and "127.0.0.1" not in stored
     ttl = redis.ttl(keys.record("demo", body["id"]))
     assert 1825 * 86400 - 10 < ttl <= 1825 * 86400
-    [(_, event)] = redis.xrange(keys.log("demo"))
+    [(_, event)] = entries(redis, keys.logs("demo"))
     assert event == {"type": "given", "id": body["id"], "action": "custom"}
 
 
@@ -106,7 +106,7 @@ def test_withdrawal_records_clears_cookie_and_answers_the_new_decision(client: F
     assert "consent=;" in r.headers["Set-Cookie"] and "Max-Age=0" in r.headers["Set-Cookie"]
     record = app.extensions["consent"].store.record("demo", first["id"])
     assert record is not None and record.withdrawn_at is not None
-    types = [e["type"] for _, e in app.extensions["consent"].store.redis.xrange(keys.log("demo"))]
+    types = [e["type"] for _, e in entries(app.extensions["consent"].store.redis, keys.logs("demo"))]
     assert types == ["given", "withdrawn"]
     again = client.delete("/api/v1/consent?site=demo")
     assert again.status_code == 200 and again.get_json()["withdrawn"] is None

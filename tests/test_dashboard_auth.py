@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
 from banner.web.dashboard.redirects import dashboard_path
-from tests.support import make_app
+from tests.support import make_app, steady_limits
 from tests.support.dashboard import PASSWORD, USER, csrf_from, sign_in
 
 
@@ -99,8 +99,9 @@ def test_csrf_token_changes_at_sign_in(client: FlaskClient) -> None:
     assert csrf_from(client, "/dashboard/") != before
 
 
-def test_sign_in_attempts_are_limited_per_client(client: FlaskClient) -> None:
+def test_sign_in_attempts_are_limited_per_client(app: Flask, client: FlaskClient) -> None:
     """The shipped limit is 5 per minute; after that even the right password waits."""
+    steady_limits(app)
     assert [sign_in(client, password="guess").status_code for _ in range(5)] == [401] * 5
     response = sign_in(client)
     assert response.status_code == 429
@@ -111,7 +112,7 @@ def test_sign_in_attempts_are_limited_per_client(client: FlaskClient) -> None:
 
 def test_the_sign_in_limit_holds_across_workers(environ: dict[str, str], redis: Any) -> None:
     """Every attempt is counted in Redis at once: two workers together still allow only 5."""
-    workers = [make_app(environ).test_client() for _ in range(2)]
+    workers = [steady_limits(make_app(environ)).test_client() for _ in range(2)]
     codes = [sign_in(workers[i % 2], password="guess").status_code for i in range(8)]
     assert codes == [401] * 5 + [429] * 3
 

@@ -13,8 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import check_password_hash
 
-from banner.store import ConsentStore
-from tests.support.dashboard import record, save, sign_in, store_of
+from banner.store import ConsentStore, keys
+from banner.store.streams import entry_order, oldest_first
+from tests.support.dashboard import record, save, sign_in, store_of, withdraw
 
 
 @pytest.fixture()
@@ -73,7 +74,7 @@ def test_jsonl_exports_each_record_touched_in_the_range_once(app: Flask, signed_
         record("c", "custom", ("social",), gpc=True),
     ):
         save(store, rec, "20250301")
-    store.withdraw("demo", "b", "2025-03-01T11:00:00Z", "20250301")
+    withdraw(store, "b", "2025-03-01T11:00:00Z", "20250301")
     today = datetime.now(UTC).date().isoformat()
     response = signed_in.get(f"/dashboard/export/consents.jsonl?site=demo&from={today}&to={today}")
     assert response.status_code == 200
@@ -94,14 +95,19 @@ def test_jsonl_range_before_the_events_is_empty(app: Flask, signed_in: FlaskClie
     assert response.get_data() == b""
 
 
-def test_event_pages_walk_the_log_in_pages(app: Flask) -> None:
+def test_events_merge_every_bucket_oldest_first_reading_in_pages(app: Flask) -> None:
     store = store_of(app)
-    for i in range(5):
-        save(store, record(f"r{i}", "reject_all", ()), "20250301")
+    ids = [f"r{i}" for i in range(12)]
+    assert len({keys.bucket_of(i) for i in ids}) > 1
+    for consent_id in ids:
+        save(store, record(consent_id, "reject_all", ()), "20250301")
     now = datetime.now(UTC)
-    pages = list(store.event_pages("demo", now - timedelta(hours=1), now + timedelta(hours=1), page=2))
-    assert [len(p) for p in pages] == [2, 2, 1]
-    assert [fields["id"] for page in pages for _, fields in page] == [f"r{i}" for i in range(5)]
+    events = list(store.events("demo", now - timedelta(hours=1), now + timedelta(hours=1)))
+    assert sorted(fields["id"] for _, fields in events) == sorted(ids)
+    order = [entry_order(entry_id) for entry_id, _ in events]
+    assert order == sorted(order)
+    paged = list(oldest_first(store.redis, keys.logs("demo"), page=2))
+    assert [entry_id for entry_id, _ in paged] == [entry_id for entry_id, _ in events]
     assert [r.id if r else None for r in store.records("demo", ["r4", "missing", "r0"])] == ["r4", None, "r0"]
 
 
@@ -121,7 +127,7 @@ def test_a_30_day_page_reads_the_day_counters_once(
         raise AssertionError("a dashboard page must not read consent records")
 
     monkeypatch.setattr(ConsentStore, "days", days)
-    for name in ("record", "records", "_stream_pages", "event_pages"):
+    for name in ("record", "records", "events"):
         monkeypatch.setattr(ConsentStore, name, forbidden)
     assert signed_in.get("/dashboard/").status_code == 200
     assert signed_in.get("/dashboard/signals").status_code == 200

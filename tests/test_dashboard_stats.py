@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support.dashboard import record, save, sign_in, store_of
+from tests.support.dashboard import record, save, sign_in, store_of, withdraw
 
 RANGE = "site=demo&from=2025-03-01&to=2025-03-02"
 
@@ -39,7 +40,7 @@ def known(app: Flask) -> FlaskClient:
         ),
         "20250302",
     )
-    store.withdraw("demo", "b", "2025-03-02T09:00:00Z", "20250302")
+    withdraw(store, "b", "2025-03-02T09:00:00Z", "20250302")
     store.add_counts(
         {
             ("demo", "20250301", "views"): 8,
@@ -116,7 +117,7 @@ def test_names_counted_as_free_text_show_as_their_fixed_label(app: Flask, known:
     spoofed = "Visit evil.example.com now"
     save(store_of(app), record("e", "custom", (), browser=spoofed, os="Mac OS X", dnt=True), "20250302")
     entry = {"time": "2025-03-02T10:00:00Z", "consent_id": "e", "browser": spoofed, "device": "desktop"}
-    store_of(app).save_consent(record("f", "custom", (), dnt=True), {}, {"dnt": entry}, "20250302")
+    store_of(app).save_consent(record("f", "custom", (), dnt=True), {"dnt": entry})
     breakdowns = known.get(f"/api/v1/stats?{RANGE}").get_json()["breakdowns"]
     assert breakdowns["browser"] == {"Safari": 2, "Chrome": 1, "Firefox": 1, "Other": 1}
     assert breakdowns["os"] == {"iOS": 2, "Linux": 1, "Windows": 1, "macOS": 1}
@@ -175,7 +176,8 @@ def test_dnt_log_pages_newest_first(app: Flask, known: FlaskClient) -> None:
             "device": "desktop",
         }
         rec = record(f"id{i}", "reject_all", (), dnt=True)
-        store.save_consent(rec, {}, {"dnt": entry}, "20250301")
+        store.save_consent(rec, {"dnt": entry})
+        time.sleep(0.002)  # entries of different buckets written in one millisecond share an id
     first = known.get("/api/v1/dnt-log?site=demo&limit=2").get_json()
     assert [e["consent_id"] for e in first["entries"]] == ["id2", "id1"]
     assert first["policy"] == {"honored": False, "policy_version": "2015-02-01", "note": first["policy"]["note"]}

@@ -133,6 +133,7 @@ def test_spoofed_names_reach_no_counter_log_or_export(app: Flask, client: FlaskC
         r = post_consent(client, headers={"User-Agent": agent, "DNT": "1"})
         assert r.status_code == 201, r.get_data(as_text=True)
         client.delete_cookie("consent")
+    services_of(app).flusher.flush()
     [counts] = services_of(app).store.days("demo", [utc_today()]).values()
     assert counts["browser:Other"] == len(agents) and counts["os:iOS"] == len(agents)
     assert not any("evil" in name for name in counts)

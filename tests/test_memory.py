@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from banner.core.consent import ConsentRecord
 from banner.store import keys
 from banner.store.codec import dump_record, load_record
-from tests.support import DESKTOP_UA
+from tests.support import DESKTOP_UA, services_of
 
 MOBILE_UA = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -78,6 +78,7 @@ def test_counters_grow_with_sites_and_days_not_with_visitors(client: FlaskClient
             body = {"site": "demo", "action": action}
             response = client.post("/api/v1/consent", json=body, headers={"User-Agent": ua})
             assert response.status_code == 201
+        services_of(client.application).flusher.flush()
         [day] = redis.keys(keys.day("demo", "*"))
         sizes.append((redis.hlen(day), redis.memory_usage(day, samples=0)))
     (fields_before, bytes_before), (fields_after, bytes_after) = sizes

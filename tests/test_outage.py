@@ -16,7 +16,7 @@ from flask import Flask
 from banner.store import keys
 from banner.store.spool import Spool
 from bench.servers import RedisProcess
-from tests.support import make_app, post_consent, utc_today
+from tests.support import entries, make_app, post_consent, utc_today
 from tests.support.dashboard import sign_in
 
 
@@ -36,7 +36,7 @@ def app_on(server: RedisProcess, environ: dict[str, str], **extra: Any) -> Flask
 
 def stored_ids(server: RedisProcess) -> set[str]:
     client = redis_py.Redis(unix_socket_path=str(server.socket), decode_responses=True)
-    return {k.rsplit(":", 1)[1] for k in client.scan_iter(keys.record("demo", "*"))}
+    return {k.rsplit(":", 1)[1] for k in client.scan_iter(keys.record_pattern("demo"))}
 
 
 def post(client: Any) -> Any:
@@ -81,7 +81,7 @@ def test_an_outage_is_spooled_acknowledged_and_replayed_once(server: RedisProces
     Spool(str(spool_dir))  # a restarting process finds it
     app.extensions["consent"].flusher.flush()
     assert stored_ids(server) == ids
-    events = store.redis.xrange(keys.log("demo"))
+    events = entries(store.redis, keys.logs("demo"))
     types = [e["type"] for _, e in events]
     assert (types.count("given"), types.count("updated"), types.count("withdrawn")) == (1, 5, 1)
     [counts] = store.days("demo", [utc_today()]).values()

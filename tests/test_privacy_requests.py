@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from banner.store import keys
-from tests.support import post_consent
+from tests.support import entries, post_consent
 
 
 def give(client: Any, action: str, **headers: str) -> dict[str, Any]:
@@ -34,9 +34,9 @@ def test_export_and_erase_one_visitors_history(app: Flask, redis: Any) -> None:
     assert erased.exit_code == 0 and "erased 2 record(s)" in erased.output
     assert redis.exists(keys.record("demo", first["id"]), keys.record("demo", second["id"])) == 0
     assert redis.exists(keys.record("demo", kept["id"])) == 1
-    log_ids = [fields["id"] for _, fields in redis.xrange(keys.log("demo"))]
+    log_ids = [fields["id"] for _, fields in entries(redis, keys.logs("demo"))]
     assert log_ids == [kept["id"]]
-    dnt_ids = [fields["consent_id"] for _, fields in redis.xrange(keys.signal_log("demo", "dnt"))]
+    dnt_ids = [fields["consent_id"] for _, fields in entries(redis, keys.signal_logs("demo", "dnt"))]
     assert dnt_ids == [kept["id"]]
 
     missing = runner.invoke(args=["export-consent", "--site", "demo", second["id"]])
@@ -76,6 +76,7 @@ def test_erasure_asks_for_confirmation(app: Flask, redis: Any) -> None:
 
 def test_records_and_counters_expire_after_retention(app: Flask, redis: Any) -> None:
     consent = give(app.test_client(), "accept_all")
+    app.extensions["consent"].flusher.flush()  # the consent's counters reach their day
     retention = 1825 * 86400
     assert retention - 5 <= redis.ttl(keys.record("demo", consent["id"])) <= retention
     day_key = next(iter(redis.keys("cs:{demo}:day:*")))
@@ -83,7 +84,8 @@ def test_records_and_counters_expire_after_retention(app: Flask, redis: Any) -> 
 
 
 def test_streams_keep_only_retention_days_of_entries(redis: Any) -> None:
-    """Each write trims the site's streams to the retention window (exactly, not by node)."""
+    """Each write trims its bucket's streams to the retention window (exactly, not by node), and
+    the hourly sweep trims every bucket, also those no write reached."""
     import time
 
     from banner.store import ConsentStore
@@ -92,9 +94,10 @@ def test_streams_keep_only_retention_days_of_entries(redis: Any) -> None:
     store = ConsentStore(redis, retention_seconds=1, token_max_age_seconds=1)
     first, second = (record(letter * 16, "accept_all", ("analytics",), dnt=True) for letter in "AB")
     entry = {"time": "t", "consent_id": "AAAAAAAAAAAAAAAA", "honored": "false"}
-    store.save_consent(first, {"consents": 1}, {"dnt": entry, "gpc": entry}, "20260101")
+    store.save_consent(first, {"dnt": entry, "gpc": entry})
     time.sleep(1.2)
-    store.save_consent(second, {"consents": 1}, {"dnt": {**entry, "consent_id": "B"}}, "20260101")
-    assert [f["id"] for _, f in redis.xrange(keys.log("demo"))] == ["BBBBBBBBBBBBBBBB"]
-    assert [f["consent_id"] for _, f in redis.xrange(keys.signal_log("demo", "dnt"))] == ["B"]
-    assert redis.xlen(keys.signal_log("demo", "gpc")) == 0  # trimmed though no GPC entry came
+    store.save_consent(second, {"dnt": {**entry, "consent_id": "B"}})
+    store.trim(["demo"])
+    assert [f["id"] for _, f in entries(redis, keys.logs("demo"))] == ["BBBBBBBBBBBBBBBB"]
+    assert [f["consent_id"] for _, f in entries(redis, keys.signal_logs("demo", "dnt"))] == ["B"]
+    assert sum(redis.xlen(k) for k in keys.signal_logs("demo", "gpc")) == 0  # trimmed though no GPC entry came

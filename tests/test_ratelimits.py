@@ -8,18 +8,21 @@ from typing import Any
 import redis as redis_py
 from flask.testing import FlaskClient
 
+from banner.store import keys
 from banner.web.limits import ALLOWANCE, EXTENSION
-from tests.support import edited_app
+from tests.support import edited_app, steady_limits
 
 BODY = {"site": "demo", "action": "reject_all"}
 
 
 def limited_app(environ: dict[str, str], config_copy: Path, consent: str = "3 per minute") -> Any:
-    return edited_app(
-        environ,
-        config_copy,
-        ('consent = "30 per minute; 300 per hour"', f'consent = "{consent}"'),
-        ('events = "120 per minute"', 'events = "2 per minute"'),
+    return steady_limits(
+        edited_app(
+            environ,
+            config_copy,
+            ('consent = "30 per minute; 300 per hour"', f'consent = "{consent}"'),
+            ('events = "120 per minute"', 'events = "2 per minute"'),
+        )
     )
 
 
@@ -35,7 +38,7 @@ def test_consent_writes_are_limited_per_client(environ: dict[str, str], config_c
     assert refused.get_json()["error"]["code"] == "rate_limited"
     assert 0 < int(refused.headers["Retry-After"]) <= 60
     assert post(client, address="198.51.100.9").status_code == 201  # another client is not affected
-    assert len(redis.keys("cs:{demo}:rec:*")) == 4  # the refused request wrote nothing
+    assert len(redis.keys(keys.record_pattern("demo"))) == 4  # the refused request wrote nothing
 
 
 def test_events_are_limited(environ: dict[str, str], config_copy: Path) -> None:
@@ -46,7 +49,7 @@ def test_events_are_limited(environ: dict[str, str], config_copy: Path) -> None:
 
 def test_limits_are_shared_across_workers_through_redis(environ: dict[str, str], config_copy: Path, redis: Any) -> None:
     worker_a = limited_app(environ, config_copy, consent="4 per minute")
-    worker_b = edited_app(environ, config_copy)  # the same limits
+    worker_b = steady_limits(edited_app(environ, config_copy))  # the same limits
     a, b = worker_a.test_client(), worker_b.test_client()
     assert [post(a).status_code for _ in range(3)] == [201, 201, 201]
     assert post(b).status_code == 201  # B alone has seen one hit
@@ -84,7 +87,7 @@ def test_a_burst_across_two_workers_stays_within_the_documented_tolerance(
     Each process takes a client's first ``ALLOWANCE`` hits without asking Redis; after that every
     hit is counted exactly, so the overshoot is at most the allowance of the other process.
     """
-    workers = [edited_app(environ, config_copy).test_client() for _ in range(2)]
+    workers = [steady_limits(edited_app(environ, config_copy)).test_client() for _ in range(2)]
     codes = [post(workers[i % 2]).status_code for i in range(60)]
     accepted = codes.count(201)
     assert 30 <= accepted <= 30 + ALLOWANCE["consent"] * (len(workers) - 1)

@@ -2,8 +2,9 @@
 
 Every consent goes through the same code as ``POST /api/v1/consent``: the request is validated
 by ``parse_consent_request``, ``record_consent`` makes the token, the record, the counter deltas
-and the DNT/GPC log entries, and ``ConsentStore.save_consent`` writes them. Banner views and
-request counts go through ``ConsentStore.add_counts``, as the flusher does.
+and the DNT/GPC log entries, and ``ConsentStore.save_consent`` writes them. Their counters, the
+withdrawals', banner views and request counts go through ``ConsentStore.add_counts``, as the
+flusher does.
 """
 
 from __future__ import annotations
@@ -112,16 +113,16 @@ class DemoSeeder:
         self.services, self.config, self.store, self.rng = services, services.config, services.store, rng
         self.optional = [c.id for c in self.config.categories if not c.required]
         self.recent: list[str] = []
+        self.counts: Counter[tuple[str, str, str]] = Counter()
 
     def seed(self, site: Site, days: Sequence[date], volume: int, now: datetime) -> SeedReport:
-        report, counts = SeedReport(), Counter[tuple[str, str, str]]()
+        report, self.counts = SeedReport(), Counter()
         for index, day in enumerate(days):
             times = self._times(day, self._volume(day, index, len(days), volume), now)
             for when in times:
                 self._consent(site, when, progress=index / max(len(days) - 1, 1), report=report)
-            views = self._traffic(site, day, len(times), counts)
-            report.views += views
-        self.store.add_counts(dict(counts))
+            report.views += self._traffic(site, day, len(times), self.counts)
+        self.store.add_counts(dict(self.counts))
         return report
 
     def _volume(self, day: date, index: int, total: int, volume: int) -> int:
@@ -140,14 +141,20 @@ class DemoSeeder:
     def _consent(self, site: Site, when: datetime, progress: float, report: SeedReport) -> None:
         bot = self.rng.random() < BOT_SHARE
         write = self._write(site, self._bot() if bot else self._visitor(), when, progress)
-        self.store.save_consent(write.record, write.counts, write.signal_entries, write.day)
+        self.store.save_consent(write.record, write.signal_entries)
+        self._count(site, write.day, write.counts)
         report.consents += not bot
         report.bots += bot
         self.recent = [*self.recent[-199:], write.record.id]
         if not bot and self.rng.random() < WITHDRAW_SHARE:
             at = min(when + timedelta(minutes=self.rng.uniform(1, 240)), datetime.combine(when.date(), time.max, UTC))
-            self.store.withdraw(site.id, write.record.id, utc_iso(at), day_key(at))
+            self.store.withdraw(site.id, write.record.id, utc_iso(at))
+            self._count(site, day_key(at), {counters.WITHDRAWALS: 1})
             report.withdrawals += 1
+
+    def _count(self, site: Site, day: str, counts: dict[str, int]) -> None:
+        for field, n in counts.items():
+            self.counts[(site.id, day, field)] += n
 
     def _write(self, site: Site, visitor: Visitor, when: datetime, progress: float) -> ConsentWrite:
         lang = self.rng.choices(site.languages, weights=[3] + [1] * (len(site.languages) - 1))[0]

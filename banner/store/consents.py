@@ -1,12 +1,14 @@
-"""The consent store: records (proof of consent), event streams, daily counters, signal logs.
+"""The consent store: records (proof of consent), event streams, signal logs, daily counters.
 
 The only module that issues Redis commands for consents. A consent write is one Lua call: one
-network round trip, all or nothing, idempotent by consent id. Every key of a site shares one
-Cluster slot. Any Redis failure surfaces as :class:`~banner.store.errors.StoreUnavailable`.
+network round trip, all or nothing, idempotent by consent id, in the one Cluster slot of the
+consent's bucket (:mod:`banner.store.keys`). Any Redis failure surfaces as
+:class:`~banner.store.errors.StoreUnavailable`.
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import time
 from collections.abc import Iterable, Iterator
@@ -14,14 +16,20 @@ from datetime import datetime
 from typing import Any
 
 from banner.core.consent import ConsentRecord
-from banner.store import keys, scripts
+from banner.store import keys, scripts, streams
 from banner.store.codec import dump_record, load_record
 from banner.store.errors import guarded, guarded_iter
 
 MAX_CHAIN = 1000  # a loop guard: no visitor changes their mind a thousand times
 SIGNAL_LOGS = ("dnt", "gpc")
 
-StreamPage = list[tuple[str, dict[str, str]]]
+
+class Withdrawal(enum.IntEnum):
+    """What a withdrawal found: the withdraw script's answer."""
+
+    UNKNOWN = 0  # no such record (expired, erased or never stored); its id is revoked all the same
+    BEFORE = 1  # withdrawn earlier
+    NOW = 2
 
 
 class ConsentStore:
@@ -47,35 +55,26 @@ class ConsentStore:
     # -- writes ---------------------------------------------------------------------------
 
     @guarded
-    def save_consent(
-        self,
-        record: ConsentRecord,
-        counts: dict[str, int],
-        signal_entries: dict[str, dict[str, str]],
-        day: str,
-    ) -> bool:
-        """Store the record, its stream event, its counters and its DNT/GPC log entries.
+    def save_consent(self, record: ConsentRecord, signal_entries: dict[str, dict[str, str]]) -> bool:
+        """Store the record, its stream event, its DNT/GPC log entries, and revoke what it replaces.
 
         One round trip; idempotent: False when this consent id was already stored.
         """
-        site = record.site
+        site, bucket = record.site, keys.bucket_of(record.id)
         log_fields = {"type": record.event, "id": record.id, "action": record.action}
         stored = self._save(
             keys=[
                 keys.record(site, record.id),
-                keys.log(site),
-                keys.day(site, day),
-                keys.signal_log(site, "dnt"),
-                keys.signal_log(site, "gpc"),
-                keys.revoked(site),
+                keys.log(site, bucket),
+                keys.signal_log(site, "dnt", bucket),
+                keys.signal_log(site, "gpc", bucket),
+                keys.revoked(site, bucket),
             ],
             args=[
                 dump_record(record),
                 self.retention,
                 self._min_stream_id(),
                 json.dumps(log_fields),
-                json.dumps(counts),
-                self.retention + 86400,
                 _dump_entry(signal_entries.get("dnt")),
                 _dump_entry(signal_entries.get("gpc")),
                 record.replaces or "",
@@ -85,26 +84,40 @@ class ConsentStore:
         return bool(stored)
 
     @guarded
-    def withdraw(self, site: str, consent_id: str, at: str, day: str) -> bool:
-        """Mark a record withdrawn (once) and revoke its id; False when the record is unknown
-        (expired or never stored; the id is revoked all the same)."""
+    def withdraw(self, site: str, consent_id: str, at: str) -> Withdrawal:
+        """Mark a record withdrawn (once) and revoke its id."""
+        bucket = keys.bucket_of(consent_id)
         found = self._withdraw(
-            keys=[keys.record(site, consent_id), keys.log(site), keys.day(site, day), keys.revoked(site)],
-            args=[at, self._min_stream_id(), self.retention + 86400, *self._revocation_window(), consent_id],
+            keys=[keys.record(site, consent_id), keys.log(site, bucket), keys.revoked(site, bucket)],
+            args=[at, self._min_stream_id(), *self._revocation_window(), consent_id],
         )
-        return bool(found)
+        return Withdrawal(int(found))
+
+    @guarded
+    def trim(self, sites: Iterable[str]) -> None:
+        """Drop stream entries and revocations past their time in every bucket, in one pipeline.
+
+        Each write trims its own bucket; this sweep reaches the buckets a quiet site rarely writes to.
+        """
+        pipe = self.redis.pipeline(transaction=False)
+        min_id, (_, expired_ms) = self._min_stream_id(), self._revocation_window()
+        for site in sites:
+            for stream in [*keys.logs(site), *(k for s in SIGNAL_LOGS for k in keys.signal_logs(site, s))]:
+                pipe.xtrim(stream, minid=min_id, approximate=False)
+            for revoked in keys.revoked_sets(site):
+                pipe.zremrangebyscore(revoked, "-inf", f"({expired_ms}")
+        pipe.execute()
 
     @guarded
     def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
         """Flush a batch of (site, day, field) -> n counts in one pipeline."""
         if not counts:
             return
-        by_key: dict[tuple[str, str], dict[str, int]] = {}
+        by_key: dict[str, dict[str, int]] = {}
         for (site, day, field), n in counts.items():
-            by_key.setdefault((site, day), {})[field] = n
+            by_key.setdefault(keys.day(site, day), {})[field] = n
         pipe = self.redis.pipeline(transaction=False)
-        for (site, day), fields in by_key.items():
-            key = keys.day(site, day)
+        for key, fields in by_key.items():
             for field, n in fields.items():
                 pipe.hincrby(key, field, n)
             pipe.expire(key, self.retention + 86400)
@@ -119,15 +132,16 @@ class ConsentStore:
 
     @guarded
     def records(self, site: str, ids: list[str]) -> list[ConsentRecord | None]:
-        """Several records in one MGET (all of a site's keys share a slot); None where gone."""
-        if not ids:
-            return []
-        raws = self.redis.mget([keys.record(site, consent_id) for consent_id in ids])
+        """Several records in one pipeline (one round trip per Cluster node); None where gone."""
+        pipe = self.redis.pipeline(transaction=False)
+        for consent_id in ids:
+            pipe.get(keys.record(site, consent_id))
+        raws = pipe.execute() if ids else []
         return [load_record(raw, site) if raw else None for raw in raws]
 
     @guarded
     def days(self, site: str, days: Iterable[str]) -> dict[str, dict[str, int]]:
-        """Counters of each given day (YYYYMMDD), in one round trip."""
+        """Counters of each given day (YYYYMMDD), in one round trip (a site's days share a slot)."""
         days = list(days)
         pipe = self.redis.pipeline(transaction=False)
         for day in days:
@@ -136,15 +150,15 @@ class ConsentStore:
 
     @guarded
     def signal_log(self, site: str, signal: str, limit: int, before: str | None = None) -> list[dict[str, str]]:
-        """Newest first; ``before`` is the stream id of the last entry of the previous page."""
-        end = f"({before}" if before else "+"
-        rows = self.redis.xrevrange(keys.signal_log(site, signal), max=end, min="-", count=limit)
+        """Newest first across buckets; ``before`` is the entry id of the last entry of the previous page."""
+        rows = streams.newest_first(self.redis, keys.signal_logs(site, signal), limit, before)
         return [{"entry_id": entry_id, **fields} for entry_id, fields in rows]
 
-    def event_pages(self, site: str, start: datetime, end: datetime, page: int = 500) -> Iterator[StreamPage]:
-        """Consent events between two instants, oldest first, ``page`` entries per round trip."""
+    @guarded_iter
+    def events(self, site: str, start: datetime, end: datetime) -> Iterator[streams.Entry]:
+        """Consent events between two instants, oldest first, merged across buckets."""
         lo, hi = str(int(start.timestamp() * 1000)), str(int(end.timestamp() * 1000))
-        return self._stream_pages(keys.log(site), lo, hi, page)
+        yield from streams.oldest_first(self.redis, keys.logs(site), lo, hi)
 
     # -- access and erasure requests ------------------------------------------------------
 
@@ -168,33 +182,25 @@ class ConsentStore:
     def erase(self, site: str, records: list[ConsentRecord]) -> list[str]:
         """Delete a visitor's records (their :meth:`history`) and every stream entry naming them.
 
-        Daily counters are aggregates and stay. Returns the erased ids.
+        Only the buckets of those records are searched. Daily counters are aggregates and stay.
         """
         ids = [r.id for r in records]
-        if not ids:
-            return []
-        self.redis.delete(*[keys.record(site, i) for i in ids])
+        pipe = self.redis.pipeline(transaction=False)
+        for consent_id in ids:
+            pipe.delete(keys.record(site, consent_id))
+        if ids:
+            pipe.execute()
         wanted = set(ids)
-        streams = [(keys.log(site), "id"), *((keys.signal_log(site, s), "consent_id") for s in SIGNAL_LOGS)]
-        for stream, field in streams:
-            entries = (entry for page in self._stream_pages(stream) for entry in page)
-            doomed = [entry_id for entry_id, fields in entries if fields.get(field) in wanted]
-            if doomed:
-                self.redis.xdel(stream, *doomed)
+        for bucket in sorted({keys.bucket_of(i) for i in ids}):
+            named = [(keys.log(site, bucket), "id")]
+            named += [(keys.signal_log(site, s, bucket), "consent_id") for s in SIGNAL_LOGS]
+            for stream, field in named:
+                doomed = [i for i, fields in streams.oldest_first(self.redis, [stream]) if fields.get(field) in wanted]
+                if doomed:
+                    self.redis.xdel(stream, *doomed)
         return ids
 
     # -- internals ------------------------------------------------------------------------
-
-    @guarded_iter
-    def _stream_pages(self, stream: str, lo: str = "-", hi: str = "+", page: int = 500) -> Iterator[StreamPage]:
-        """A stream's entries in ``page``-sized replies, so a long stream never arrives at once."""
-        while True:
-            rows = self.redis.xrange(stream, min=lo, max=hi, count=page)
-            if rows:
-                yield rows
-            if len(rows) < page:
-                return
-            lo = f"({rows[-1][0]}"
 
     def _revocation_window(self) -> tuple[int, int]:
         """Now, and the oldest revocation a live token can still need (both in ms)."""

@@ -26,7 +26,9 @@ class Flusher:
     def __init__(self, tally: Tally, durable: DurableStore, interval: float) -> None:
         self.tally, self.durable, self.interval = tally, durable, interval
         self.also: list[Callable[[], None]] = []  # other batched jobs, e.g. rate-limit counts
+        self.hourly: list[Callable[[], None]] = []  # slow housekeeping, e.g. trimming quiet buckets
         self._pid: int | None = None
+        self._hour_done = 0.0
 
     def flush(self) -> None:
         """Replay any spooled consent writes, then move the pending counts, then the other jobs."""
@@ -37,11 +39,14 @@ class Flusher:
         except StoreUnavailable:
             self.tally.restore(counts)
             log.warning("counter flush failed; %d counts kept for the next try", len(counts))
-        for job in self.also:
+        hour_due = time.monotonic() - self._hour_done > 3600
+        for job in [*self.also, *(self.hourly if hour_due else [])]:
             try:
                 job()
             except StoreUnavailable:
                 log.warning("batched job %s failed; it runs again at the next flush", job)
+        if hour_due:
+            self._hour_done = time.monotonic()
 
     def ensure_running(self) -> None:
         if self.interval <= 0 or self._pid == os.getpid():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ class SharedCounts(Storage):
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
         self.redis = options["redis"]
         self.allowance: int = options.get("allowance", 0)
+        self.clock: Callable[[], float] = options.get("clock", time.time)
         self._windows: dict[str, _Window] = {}
         self._lock = threading.Lock()
 
@@ -77,7 +79,7 @@ class SharedCounts(Storage):
     def get_expiry(self, key: str) -> float:
         with self._lock:
             window = self._live(key)
-            return window.ends_at if window else time.time()
+            return window.ends_at if window else self.clock()
 
     def check(self) -> bool:
         try:
@@ -98,7 +100,7 @@ class SharedCounts(Storage):
     def sync(self) -> None:
         """Push local hits and pull everyone's totals, in one round trip."""
         with self._lock:
-            now = time.time()
+            now = self.clock()
             self._windows = {k: w for k, w in self._windows.items() if w.ends_at > now}
             batch = [(w, w.pending) for w in self._windows.values()]
             for window, _ in batch:
@@ -129,14 +131,14 @@ class SharedCounts(Storage):
     def _window(self, key: str, expiry: int) -> _Window:
         window = self._live(key)
         if window is None:
-            number = int(time.time() // expiry)
+            number = int(self.clock() // expiry)
             ends_at = (number + 1) * expiry
             window = self._windows[key] = _Window(ends_at=ends_at, redis_key=f"{PREFIX}{key}/{number}")
         return window
 
     def _live(self, key: str) -> _Window | None:
         window = self._windows.get(key)
-        if window is not None and window.ends_at <= time.time():
+        if window is not None and window.ends_at <= self.clock():
             del self._windows[key]
             return None
         return window

@@ -91,10 +91,12 @@ class Revocations:
         pipe = self.redis.pipeline(transaction=False)
         for site in self._sites:
             since = floor if full else max(floor, self._seen[site] - OVERLAP_MS)
-            pipe.zrangebyscore(keys.revoked(site), since, "+inf", withscores=True)
-        replies = pipe.execute()
+            for bucket in keys.BUCKET_IDS:
+                pipe.zrangebyscore(keys.revoked(site, bucket), since, "+inf", withscores=True)
+        replies = iter(pipe.execute())
         with self._lock:
-            for site, rows in zip(self._sites, replies, strict=True):
+            for site in self._sites:
+                rows = [row for _ in keys.BUCKET_IDS for row in next(replies)]
                 fresh = [id_bits(consent_id) for consent_id, _ in rows]
                 if full:
                     self._ids[site] = IdSet(fresh)

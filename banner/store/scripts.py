@@ -1,7 +1,8 @@
 """Server-side Lua for consent writes: one round trip each, and idempotent by consent id.
 
 Idempotence is what makes the outage spool safe: replaying an entry that already reached
-Redis changes nothing. All keys of one call share the site's hash tag, so one Cluster slot.
+Redis changes nothing. All keys of one call share the hash tag of the consent's bucket
+(:mod:`banner.store.keys`), so one Cluster slot.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ local function revoke(key, consent_id, now_ms, expired_ms)
 end
 """
 
-# KEYS: record, log, day, dnt log, gpc log, revoked
-# ARGV: record JSON, ttl, min stream id, log fields JSON, counts JSON, day ttl, dnt JSON, gpc JSON,
+# KEYS: record, log, dnt log, gpc log, revoked
+# ARGV: record JSON, ttl, min stream id, log fields JSON, dnt JSON, gpc JSON,
 #       replaced consent id (or ''), now ms, oldest revocation still needed (ms)
+# Returns 1 when stored, 0 when this consent id was stored before.
 SAVE_CONSENT = (
     _REVOKE
     + """
@@ -30,26 +32,24 @@ local function append(key, fields_json)
   redis.call('XADD', unpack(args))
 end
 append(KEYS[2], ARGV[4])
-for field, n in pairs(cjson.decode(ARGV[5])) do redis.call('HINCRBY', KEYS[3], field, n) end
-redis.call('EXPIRE', KEYS[3], ARGV[6])
 -- a signal log without a new entry is still trimmed, so old entries leave on time
-for i, key in ipairs({KEYS[4], KEYS[5]}) do
-  if ARGV[6 + i] ~= '' then append(key, ARGV[6 + i]) else redis.call('XTRIM', key, 'MINID', ARGV[3]) end
+for i, key in ipairs({KEYS[3], KEYS[4]}) do
+  if ARGV[4 + i] ~= '' then append(key, ARGV[4 + i]) else redis.call('XTRIM', key, 'MINID', ARGV[3]) end
 end
 -- the choice this one replaces stops counting everywhere
-if ARGV[9] ~= '' then revoke(KEYS[6], ARGV[9], ARGV[10], ARGV[11]) end
+if ARGV[7] ~= '' then revoke(KEYS[5], ARGV[7], ARGV[8], ARGV[9]) end
 return 1
 """
 )
 
-# KEYS: record, log, day, revoked
-# ARGV: withdrawn_at, min stream id, day ttl, now ms, oldest revocation still needed (ms), consent id
-# Returns 1 when the record exists (withdrawn now or before), 0 when it is unknown.
+# KEYS: record, log, revoked
+# ARGV: withdrawn_at, min stream id, now ms, oldest revocation still needed (ms), consent id
+# Returns 2 when the record is withdrawn now, 1 when it was withdrawn before, 0 when it is unknown.
 WITHDRAW = (
     _REVOKE
     + """
 -- the token stops counting even when its record is gone: we signed it, so the id was ours
-revoke(KEYS[4], ARGV[6], ARGV[4], ARGV[5])
+revoke(KEYS[3], ARGV[5], ARGV[3], ARGV[4])
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local record = cjson.decode(raw)
@@ -57,12 +57,9 @@ local long = record['i'] == nil  -- a record stored before the compact form (ban
 local withdrawn = long and 'withdrawn_at' or 'w'
 if record[withdrawn] ~= cjson.null and record[withdrawn] ~= nil then return 1 end
 record[withdrawn] = ARGV[1]
-local updated = cjson.encode(record)
-redis.call('SET', KEYS[1], updated, 'KEEPTTL')
+redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
 redis.call('XADD', KEYS[2], 'MINID', ARGV[2], '*', 'type', 'withdrawn',
-  'id', ARGV[6], 'action', long and record['action'] or record['a'])
-redis.call('HINCRBY', KEYS[3], 'withdrawals', 1)  -- banner.core.counters.WITHDRAWALS
-redis.call('EXPIRE', KEYS[3], ARGV[3])
-return 1
+  'id', ARGV[5], 'action', long and record['action'] or record['a'])
+return 2
 """
 )

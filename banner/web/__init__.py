@@ -88,10 +88,12 @@ def _services(app: Flask, config: Config, versions: dict[Variant, str]) -> Servi
     policy = config.policy
     store = ConsentStore(redis, policy.retention_seconds, policy.consent_max_age_seconds)
     spool = Spool(os.path.join(config.service.data_dir, "spool")) if app.config["SPOOL"] else None
-    durable, tally = DurableStore(store, spool), Tally()
+    tally = Tally()
+    durable = DurableStore(store, spool, tally)
     revocations = Revocations(redis, config.sites, policy.consent_max_age_seconds)
     flusher = Flusher(tally, durable, app.config["FLUSH_INTERVAL"])
     flusher.also.append(revocations.sync)
+    flusher.hourly.append(lambda: store.trim(config.sites))
     try:
         store.load_scripts()
         revocations.sync()

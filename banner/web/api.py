@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, Response, jsonify
 
-from banner.core.clock import day_key, utc_iso, utc_now
+from banner.core.clock import utc_iso, utc_now
 from banner.core.consent import ConsentRecord, parse_consent_request, site_of
 from banner.core.errors import InvalidInput, NotFound
 from banner.core.recording import ConsentWrite, record_consent
@@ -60,8 +60,7 @@ def withdraw_consent() -> Response:
     claim = verify(svc, site, token_for(site)).claim
     withdrawn = None
     if claim is not None:
-        now = utc_now()
-        withdrawn = svc.durable.withdraw(site.id, claim.id, utc_iso(now), day_key(now))
+        withdrawn = svc.durable.withdraw(site.id, claim.id, utc_iso(utc_now()))
         svc.revocations.add(site.id, claim.id)
     body = decide_request(svc, site, None, signals).to_json()
     body["withdrawn"] = withdrawn

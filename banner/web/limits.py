@@ -17,7 +17,6 @@ import functools
 import hashlib
 import hmac
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -62,12 +61,15 @@ class Limits:
         for rule in limits.rules:
             if not limits.limiter.hit(rule, scope, client):
                 reset = limits.limiter.get_window_stats(rule, scope, client).reset_time
-                raise RateLimited(f"rate limit exceeded: {rule}", retry_after=max(1, math.ceil(reset - time.time())))
+                now = limits.limiter.storage.clock()  # type: ignore[attr-defined]
+                raise RateLimited(f"rate limit exceeded: {rule}", retry_after=max(1, math.ceil(reset - now)))
 
     def sync(self) -> None:
-        for scope in self.scopes.values():
-            storage: SharedCounts = scope.limiter.storage  # type: ignore[assignment]
+        for storage in self.storages():
             storage.sync()
+
+    def storages(self) -> list[SharedCounts]:
+        return [scope.limiter.storage for scope in self.scopes.values()]  # type: ignore[misc]
 
     @functools.lru_cache(maxsize=8192)  # noqa: B019 - one Limits per app, kept for its life
     def client_key(self, day: str, address: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,3 +62,19 @@ def post_consent(client: FlaskClient, headers: dict[str, str] | None = None, **b
 def utc_today() -> str:
     """Today's counter day (YYYYMMDD, UTC), worked out apart from the code under test."""
     return datetime.now(UTC).strftime("%Y%m%d")
+
+
+def entries(redis: Any, streams: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """Every entry of ``streams`` (a site's buckets), oldest first."""
+    rows = [row for stream in streams for row in redis.xrange(stream)]
+    return sorted(rows, key=lambda row: tuple(int(part) for part in row[0].split("-")))
+
+
+def steady_limits(app: Flask) -> Flask:
+    """Rate-limit windows that do not roll over during a test: every hit lands mid-hour."""
+    from banner.web.limits import EXTENSION
+
+    moment = (time.time() // 3600) * 3600 + 1800.5
+    for storage in app.extensions[EXTENSION].storages():
+        storage.clock = lambda: moment
+    return app

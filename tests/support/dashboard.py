@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from banner.core.consent import ConsentRecord
-from banner.core.counters import consent_counts
+from banner.core.counters import WITHDRAWALS, consent_counts
 from banner.store import ConsentStore
 from tests.support import services_of
 
@@ -69,4 +69,11 @@ def record(
 
 def save(store: ConsentStore, rec: ConsentRecord, day: str) -> None:
     required = frozenset({"necessary"})
-    store.save_consent(rec, consent_counts(rec, required), {}, day)
+    store.save_consent(rec, {})
+    store.add_counts({(rec.site, day, field): n for field, n in consent_counts(rec, required).items()})
+
+
+def withdraw(store: ConsentStore, consent_id: str, at: str, day: str) -> None:
+    """Withdraw as the API does: the record is marked, the day counts one withdrawal."""
+    store.withdraw("demo", consent_id, at)
+    store.add_counts({("demo", day, WITHDRAWALS): 1})

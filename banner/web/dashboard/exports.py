@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, time
@@ -19,6 +20,9 @@ from banner.store import ConsentStore
 from banner.web.context import services
 from banner.web.dashboard import params, reports
 from banner.web.dashboard.blueprint import bp
+
+#: Events read (and records fetched in one pipeline) at a time.
+EXPORT_BATCH = 500
 
 
 def csv_header(categories: list[str]) -> list[str]:
@@ -48,9 +52,9 @@ def daily_csv(summary: Summary, categories: list[str]) -> str:
 def consent_lines(store: ConsentStore, site: str, start: datetime, end: datetime) -> Iterator[str]:
     """Each record with an event (given, updated, withdrawn) in the range, once, oldest first."""
     seen: set[str] = set()
-    for page in store.event_pages(site, start, end):
-        ids = [fields["id"] for _, fields in page if fields.get("id") and fields["id"] not in seen]
-        ids = list(dict.fromkeys(ids))
+    events = store.events(site, start, end)
+    while batch := list(itertools.islice(events, EXPORT_BATCH)):
+        ids = list(dict.fromkeys(fields["id"] for _, fields in batch if fields.get("id") and fields["id"] not in seen))
         seen.update(ids)
         for record in store.records(site, ids):
             if record is not None:
