@@ -13,6 +13,7 @@ from redis.exceptions import RedisError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from banner.core.config import Config
+from banner.core.config_checks import lookalike_variables, refuse_demo_users
 from banner.core.config_parse import load_config
 from banner.core.presentation import banner_versions, client_configs
 from banner.core.tokens import TokenSigner
@@ -101,10 +102,14 @@ def _load_scripts(store: ConsentStore) -> None:
 
 
 def _load(app: Flask, environ: Mapping[str, str]) -> Config:
-    """Production (neither debug nor testing) refuses to start without a secret key."""
+    """Production (neither debug nor testing) refuses to start without a secret key or with the demo user."""
+    for warning in lookalike_variables(environ):
+        log.warning(warning)
     path = app.config.get("BANNER_CONFIG") or environ.get("BANNER_CONFIG", "config.toml")
     relaxed = app.debug or app.testing
     config = load_config(path, environ, require_secret=not relaxed)
+    if not relaxed:
+        refuse_demo_users(config)
     if not config.service.secret_key:
         key = _development_key(config.service.data_dir)
         config = load_config(path, {**environ, "SECRET_KEY": key}, require_secret=True)
