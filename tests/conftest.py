@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,9 +81,27 @@ def services_of(app: Flask) -> Any:
 
 
 def make_app(environ: dict[str, str], **extra: Any) -> Flask:
+    """A test app; the config it starts with must also satisfy the published JSON Schema."""
     from banner.web import create_app
 
-    return create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, **extra})
+    app = create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, **extra})
+    with open(environ["BANNER_CONFIG"], "rb") as f:
+        assert schema_problems(tomllib.load(f)) == [], environ["BANNER_CONFIG"]
+    return app
+
+
+@functools.cache
+def _schema_validator() -> Any:
+    import jsonschema
+
+    from banner.core.config_schema import json_schema
+
+    return jsonschema.Draft7Validator(json_schema())
+
+
+def schema_problems(data: dict[str, Any]) -> list[str]:
+    """What the config's JSON Schema (as a TOML editor applies it) finds wrong with ``data``."""
+    return [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in _schema_validator().iter_errors(data)]
 
 
 @pytest.fixture()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from banner.core.config import TrackerKind
 from banner.core.config_parse import load_config, parse_config
 from banner.core.errors import ConfigError
-from tests.conftest import SHIPPED_CONFIG
+from tests.conftest import SHIPPED_CONFIG, schema_problems
 
 
 def shipped() -> dict[str, Any]:
@@ -55,6 +55,8 @@ SECTIONS = [
     "service.redis_url",
     "service.country_header",
     "service.proxy_hops",
+    "service.secret_key_fallbacks",
+    "policy.url",
     "policy.version",
     "policy.url",
     "policy.honor_dnt",
@@ -79,6 +81,9 @@ SECTIONS = [
     "limits.consent",
     "jurisdictions.opt_in",
     "jurisdictions.unknown",
+    "sites.0.cookie_name",
+    "categories.0.text.en",
+    "dashboard.users.0.password_hash",
     "sites",
     "trackers",
     "categories",
@@ -191,12 +196,15 @@ TOML_VALUES = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(path=st.sampled_from(SECTIONS), value=TOML_VALUES)
 def test_any_value_anywhere_is_accepted_or_named_never_a_crash(path: str, value: Any) -> None:
-    """Whatever an operator writes at any key, start-up either succeeds or says which key is wrong."""
+    """Whatever an operator writes at any key, start-up either succeeds or says which key is wrong;
+    what it accepts, the schema given to editors accepts too."""
     data = _break(path, value)
     try:
         parse(data)
     except ConfigError as e:
         assert e.source == "config.toml" and e.key and e.problem
+    else:
+        assert schema_problems(data) == []
 
 
 @settings(max_examples=200, deadline=None)
@@ -220,7 +228,10 @@ def test_any_value_anywhere_is_accepted_or_named_never_a_crash(path: str, value:
     )
 )
 def test_any_top_level_shape_is_accepted_or_named(data: dict[str, Any]) -> None:
+    config = {**shipped(), **data}
     try:
-        parse({**shipped(), **data})
+        parse(config)
     except ConfigError as e:
         assert e.key and e.problem
+    else:
+        assert schema_problems(config) == []

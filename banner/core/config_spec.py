@@ -46,7 +46,7 @@ def _rate_limit(name: str, what: str) -> Field:
     return Field(
         name,
         str,
-        f"Per-client limit on {what}, e.g. '30 per minute; 300 per hour'",
+        f"Per-client limit on {what}: 'N per second, minute, hour or day', several joined by ';'",
         default=getattr(RateLimits, name),
         check=_is_rate_limit,
         problem="{value!r} is not a rate limit like '30 per minute'",

@@ -34,6 +34,7 @@ from banner.web import (
     ops,
     privacy_cli,
     ratelimits,
+    schemas,
     script,
     vast,
     wellknown,
@@ -80,6 +81,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(vast.bp)
     app.register_blueprint(wellknown.bp)
+    app.register_blueprint(schemas.bp)
     script.init_app(app, clients)
     demo.init_app(app)
     dashboard.init_app(app)
