@@ -36,6 +36,10 @@ def load_config(path: str, environ: Mapping[str, str], require_secret: bool) -> 
             data = tomllib.load(f)
     except FileNotFoundError:
         raise ConfigError(path, "(file)", "not found") from None
+    except OSError as e:
+        raise ConfigError(path, "(file)", e.strerror or str(e)) from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, "(syntax)", "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(path, "(syntax)", str(e)) from None
     return parse_config(data, path, environ, require_secret)

@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app app hash-password`` and ``flask --app app seed-demo``."""
+"""Operator commands: ``flask --app app hash-password``, ``seed-demo`` and ``check-config``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
+from banner.web.config_cli import check_config
 from banner.web.context import services
 from banner.web.dashboard.seed import DemoSeeder
 
@@ -18,6 +19,7 @@ from banner.web.dashboard.seed import DemoSeeder
 def init_app(app: Flask) -> None:
     app.cli.add_command(hash_password)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(check_config)
 
 
 @click.command("hash-password")
