@@ -114,14 +114,19 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def edited_app(environ: dict[str, str], config: Path, *edits: tuple[str, str], **extra: Any) -> Flask:
-    """An app on ``config`` after each ``(old, new)`` text edit; an edit that matches nothing fails."""
+def edit_config(config: Path, *edits: tuple[str, str]) -> Path:
+    """``config`` after each ``(old, new)`` text edit; an edit that matches nothing fails."""
     text = config.read_text()
     for old, new in edits:
         assert old in text, f"{old!r} is not in {config.name}"
         text = text.replace(old, new)
     config.write_text(text)
-    return make_app({**environ, "BANNER_CONFIG": str(config)}, **extra)
+    return config
+
+
+def edited_app(environ: dict[str, str], config: Path, *edits: tuple[str, str], **extra: Any) -> Flask:
+    """An app on ``config`` after each ``(old, new)`` text edit (see :func:`edit_config`)."""
+    return make_app({**environ, "BANNER_CONFIG": str(edit_config(config, *edits))}, **extra)
 
 
 @pytest.fixture()

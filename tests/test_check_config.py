@@ -15,22 +15,14 @@ from flask.testing import FlaskCliRunner
 
 from banner.core.config_reference import reference_table
 from banner.core.config_schema import json_schema
-from banner.core.config_summary import BANNER_BUDGET
-from tests.conftest import ROOT, SHIPPED_CONFIG
+from banner.core.config_summary import BANNER_BUDGET, budget_warnings
+from banner.core.regimes import Regime
+from tests.conftest import ROOT, SHIPPED_CONFIG, edit_config
 
 
 @pytest.fixture()
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
-
-
-def edited(config: Path, *edits: tuple[str, str]) -> str:
-    text = config.read_text()
-    for old, new in edits:
-        assert old in text, f"{old!r} is not in {config.name}"
-        text = text.replace(old, new)
-    config.write_text(text)
-    return str(config)
 
 
 def test_the_shipped_config_is_summarised_at_a_glance(runner: FlaskCliRunner) -> None:
@@ -66,6 +58,13 @@ def test_every_banner_is_weighed_against_the_budget(runner: FlaskCliRunner) -> N
         assert int(budget) == BANNER_BUDGET and all(2000 < int(size) <= BANNER_BUDGET for size in sizes)
 
 
+def test_a_banner_over_budget_is_a_warning() -> None:
+    sizes = {("demo", "en", Regime.OPT_IN): BANNER_BUDGET, ("demo", "fr", Regime.NOTICE): BANNER_BUDGET + 1}
+    assert list(budget_warnings(sizes)) == [
+        f"banner.js for demo, fr, notice: {BANNER_BUDGET + 1} bytes gzipped, over the {BANNER_BUDGET}-byte budget"
+    ]
+
+
 @pytest.mark.parametrize(
     ("edits", "message"),
     [
@@ -88,7 +87,7 @@ def test_every_banner_is_weighed_against_the_budget(runner: FlaskCliRunner) -> N
 def test_each_kind_of_mistake_exits_1_naming_the_key(
     runner: FlaskCliRunner, config_copy: Path, edits: list[tuple[str, str]], message: str
 ) -> None:
-    result = runner.invoke(args=["check-config", edited(config_copy, *edits)])
+    result = runner.invoke(args=["check-config", str(edit_config(config_copy, *edits))])
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {config_copy}: {message}")
@@ -100,12 +99,12 @@ def test_a_missing_file_exits_1(runner: FlaskCliRunner, tmp_path: Path) -> None:
 
 
 def test_what_to_look_at_before_going_live_is_warned_about(runner: FlaskCliRunner, config_copy: Path) -> None:
-    path = edited(
+    path = edit_config(
         config_copy,
         ('"http://localhost:5000"]', '"http://localhost:5000", "http://www.example.org"]'),
         ('category = "social"', 'category = "beacons"'),
     )
-    result = runner.invoke(args=["check-config", path])
+    result = runner.invoke(args=["check-config", str(path)])
     assert result.exit_code == 0, result.output
     warnings = result.stdout.split("warnings:\n")[1].splitlines()
     assert warnings == [

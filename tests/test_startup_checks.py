@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from banner.core.errors import ConfigError
 from banner.web import create_app
-
-DEMO_USER = 'users = [{ name = "marketing", password_hash = "'
+from tests.conftest import edit_config
 
 
 def production_app(environ: dict[str, str]) -> Flask:
@@ -22,11 +22,8 @@ def production_app(environ: dict[str, str]) -> Flask:
 
 def with_real_password(config: Path) -> Path:
     """``config`` with the demo user's hash replaced by the hash of a private password."""
-    text = config.read_text()
-    start = text.index(DEMO_USER) + len(DEMO_USER)
-    end = text.index('"', start)
-    config.write_text(text[:start] + generate_password_hash("a-private-password-2015") + text[end:])
-    return config
+    demo_hash = tomllib.loads(config.read_text())["dashboard"]["users"][0]["password_hash"]
+    return edit_config(config, (demo_hash, generate_password_hash("a-private-password-2015")))
 
 
 @pytest.mark.parametrize("fallbacks", ["x", "old-key-0123456789,short"])

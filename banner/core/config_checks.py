@@ -30,7 +30,7 @@ def demo_users(config: Config) -> list[int]:
     ]
 
 
-def demo_user_problem(config: Config, index: int) -> ConfigError:
+def _demo_user_problem(config: Config, index: int) -> ConfigError:
     name = config.dashboard_users[index].name
     return ConfigError(
         config.source,
@@ -43,7 +43,7 @@ def refuse_demo_users(config: Config) -> None:
     """Production must not start while anyone can sign in to the dashboard with a published password."""
     demo = demo_users(config)
     if demo:
-        raise demo_user_problem(config, demo[0])
+        raise _demo_user_problem(config, demo[0])
 
 
 def lookalike_variables(environ: Mapping[str, str]) -> list[str]:
@@ -56,8 +56,8 @@ def lookalike_variables(environ: Mapping[str, str]) -> list[str]:
     return found
 
 
-def deployment_warnings(config: Config, demo: list[int]) -> Iterator[str]:
-    """What an operator should look at before going live; ``demo`` is :func:`demo_users`."""
+def deployment_warnings(config: Config) -> Iterator[str]:
+    """What an operator should look at before going live, each as ``key: what``."""
     for site_index, site in enumerate(config.sites.values()):
         for i, origin in enumerate(site.origins):
             parts = urlsplit(origin)
@@ -66,5 +66,6 @@ def deployment_warnings(config: Config, demo: list[int]) -> Iterator[str]:
     for i, category in enumerate(config.categories):
         if not config.trackers_in(category.id):
             yield f"categories[{i}]: no tracker is in {category.id!r}, so the banner asks about a purpose no page uses"
-    for index in demo:
-        yield str(demo_user_problem(config, index)).removeprefix(f"{config.source}: ")
+    for index in demo_users(config):
+        problem = _demo_user_problem(config, index)
+        yield f"{problem.key}: {problem.problem}"

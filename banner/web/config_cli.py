@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from banner.core.config import Config
-from banner.core.config_checks import demo_users, deployment_warnings
+from banner.core.config_checks import deployment_warnings
 from banner.core.config_parse import load_config
 from banner.core.config_reference import reference_table
 from banner.core.config_schema import json_schema
@@ -47,7 +47,7 @@ def check_config(path: str | None, schema: bool, reference: bool) -> None:
     click.echo(f"{path}: valid")
     for line in summary(config, sizes):
         click.echo(line)
-    warnings = [*deployment_warnings(config, demo_users(config)), *budget_warnings(sizes)]
+    warnings = [*deployment_warnings(config), *budget_warnings(sizes)]
     click.echo("warnings:" if warnings else "no warnings")
     for warning in warnings:
         click.echo(f"  {warning}")
