@@ -62,8 +62,8 @@ def _child(child: Child) -> dict[str, Any]:
     if child.shape is Shape.ONE:
         return {**table, "description": child.description}
     if child.shape is Shape.ARRAY:
-        schema = {"type": "array", "description": child.description, "items": table, "default": []}
-        return schema | ({"minItems": child.min_items} if child.min_items else {})
+        schema = {"type": "array", "description": child.description, "items": table}
+        return schema | ({"minItems": child.min_items} if child.min_items else {"default": []})
     return {
         "type": "object",
         "description": child.description,
