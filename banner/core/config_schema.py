@@ -62,8 +62,12 @@ def _child(child: Child) -> dict[str, Any]:
     if child.shape is Shape.ONE:
         return {**table, "description": child.description}
     if child.shape is Shape.ARRAY:
-        schema = {"type": "array", "description": child.description, "items": table}
-        return schema | ({"minItems": child.min_items} if child.min_items else {"default": []})
+        schema: dict[str, Any] = {"type": "array", "description": child.description, "items": table}
+        if child.min_items:
+            schema["minItems"] = child.min_items
+        else:
+            schema["default"] = []
+        return schema
     return {
         "type": "object",
         "description": child.description,
