@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from banner.core.config import TrackerKind
 from banner.core.config_parse import load_config, parse_config
 from banner.core.errors import ConfigError
-from tests.support import SHIPPED_CONFIG
+from tests.support import SHIPPED_CONFIG, schema_problems
 
 
 def shipped() -> dict[str, Any]:
@@ -54,6 +55,8 @@ SECTIONS = [
     "service.redis_url",
     "service.country_header",
     "service.proxy_hops",
+    "service.secret_key_fallbacks",
+    "policy.url",
     "policy.version",
     "policy.url",
     "policy.honor_dnt",
@@ -78,6 +81,9 @@ SECTIONS = [
     "limits.consent",
     "jurisdictions.opt_in",
     "jurisdictions.unknown",
+    "sites.0.cookie_name",
+    "categories.0.text.en",
+    "dashboard.users.0.password_hash",
     "sites",
     "trackers",
     "categories",
@@ -108,6 +114,36 @@ def test_bad_config_names_file_key_and_problem(path: str, value: Any, key: str, 
     assert info.value.key == key
     assert problem in info.value.problem
     assert str(info.value).startswith(f"config.toml: {key}: ")
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "problem"),
+    [
+        ("policy.honour_dnt", True, "unknown key in [policy]; did you mean honor_dnt?"),
+        ("sites.0.cookie_domian", ".example.org", "unknown key in [[sites]]; did you mean cookie_domain?"),
+        ("categories.0.text.en.lable", "x", "unknown key in [categories.text.<lang>]; did you mean label?"),
+        ("trackers.3.categroy", "advertising", "unknown key in [[trackers]]; did you mean category?"),
+        ("texts.fr.tittle", "Titre", "unknown key in [texts.<lang>]; did you mean title?"),
+        ("limits.consents", "1 per second", "unknown key in [limits]; did you mean consent?"),
+        ("jurisdictions.opt-in", ["FR"], "unknown key in [jurisdictions]; did you mean opt_in?"),
+        ("dashboard.users.0.password", "x", "unknown key in dashboard.users[]; did you mean password_hash?"),
+        ("dashboard.user", [{"name": "x"}], "unknown table in [dashboard]; did you mean users?"),
+        ("service.honor_dnt", True, "unknown key in [service]; honor_dnt belongs in [policy]"),
+        ("iab", {"cmp_id": 0}, "unknown table at the top level; known: service, policy, jurisdictions, limits, "),
+    ],
+)
+def test_an_unknown_key_is_an_error_that_says_what_to_type(path: str, value: Any, problem: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse(_break(path, value))
+    key = re.sub(r"\.(\d+)", r"[\1]", path)
+    assert str(info.value).startswith(f"config.toml: {key}: {problem}")
+
+
+def test_banner_texts_are_a_fixed_set_and_languages_look_like_languages() -> None:
+    with pytest.raises(ConfigError, match=r"^config\.toml: texts\.en\.banner_title: unknown key .*known: title, "):
+        parse(_break("texts.en.banner_title", "Cookies"))
+    with pytest.raises(ConfigError, match=r"^config\.toml: texts\.EN: 'EN' must match "):
+        parse(_break("texts.EN", shipped()["texts"]["en"]))
 
 
 def test_production_refuses_to_start_without_a_secret() -> None:
@@ -160,12 +196,15 @@ TOML_VALUES = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(path=st.sampled_from(SECTIONS), value=TOML_VALUES)
 def test_any_value_anywhere_is_accepted_or_named_never_a_crash(path: str, value: Any) -> None:
-    """Whatever an operator writes at any key, start-up either succeeds or says which key is wrong."""
+    """Whatever an operator writes at any key, start-up either succeeds or says which key is wrong;
+    what it accepts, the schema given to editors accepts too."""
     data = _break(path, value)
     try:
         parse(data)
     except ConfigError as e:
         assert e.source == "config.toml" and e.key and e.problem
+    else:
+        assert schema_problems(data) == []
 
 
 @settings(max_examples=200, deadline=None)
@@ -189,7 +228,10 @@ def test_any_value_anywhere_is_accepted_or_named_never_a_crash(path: str, value:
     )
 )
 def test_any_top_level_shape_is_accepted_or_named(data: dict[str, Any]) -> None:
+    config = {**shipped(), **data}
     try:
-        parse({**shipped(), **data})
+        parse(config)
     except ConfigError as e:
         assert e.key and e.problem
+    else:
+        assert schema_problems(config) == []

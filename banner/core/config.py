@@ -146,7 +146,7 @@ class Service:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Per-client limits in Flask-Limiter notation ("30 per minute; 300 per hour")."""
+    """Per-client limits in the limits library's notation ("30 per minute; 300 per hour")."""
 
     consent: str = "30 per minute; 300 per hour"
     events: str = "120 per minute"

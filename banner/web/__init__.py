@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from banner import demo
 from banner.core.client_config import Variant, banner_versions, client_configs
 from banner.core.config import Config
+from banner.core.config_checks import lookalike_variables, refuse_demo_users
 from banner.core.config_parse import load_config
 from banner.core.devices import resolver
 from banner.core.tokens import TokenSigner
@@ -31,6 +32,7 @@ from banner.web import (
     openapi,
     ops,
     privacy_cli,
+    schemas,
     script,
     vast,
     wellknown,
@@ -66,7 +68,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     decisions.init_app(app)
     cors.init_app(app)
-    for blueprint in (api.bp, ops.bp, openapi.bp, vast.bp, wellknown.bp):
+    for blueprint in (api.bp, ops.bp, openapi.bp, vast.bp, wellknown.bp, schemas.bp):
         app.register_blueprint(blueprint)
     script.init_app(app, clients)
     demo.init_app(app)
@@ -104,10 +106,14 @@ def _services(app: Flask, config: Config, versions: dict[Variant, str]) -> Servi
 
 
 def _load(app: Flask, environ: Mapping[str, str]) -> Config:
-    """Production (neither debug nor testing) refuses to start without a secret key."""
+    """Production (neither debug nor testing) refuses to start without a secret key or with the demo user."""
+    for warning in lookalike_variables(environ):
+        log.warning(warning)
     path = app.config.get("BANNER_CONFIG") or environ.get("BANNER_CONFIG", "config.toml")
     relaxed = app.debug or app.testing
     config = load_config(path, environ, require_secret=not relaxed)
+    if not relaxed:
+        refuse_demo_users(config)
     if not config.service.secret_key:
         key = _development_key(config.service.data_dir)
         config = load_config(path, {**environ, "SECRET_KEY": key}, require_secret=True)

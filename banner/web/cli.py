@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app app hash-password``."""
+"""Operator commands: ``flask --app app hash-password`` and ``check-config``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import click
 from flask import Flask
 from werkzeug.security import generate_password_hash
 
+from banner.web.config_cli import check_config
+
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(hash_password)
+    app.cli.add_command(check_config)
 
 
 @click.command("hash-password")

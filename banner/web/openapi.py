@@ -328,6 +328,17 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/config.schema.json": {
+        "get": {
+            "summary": "JSON Schema (draft-07) of config.toml, for TOML editors",
+            "responses": {
+                "200": {
+                    "description": "The schema",
+                    "content": {"application/schema+json": {"schema": {"type": "object"}}},
+                }
+            },
+        }
+    },
     "/healthz": {
         "get": {
             "summary": "Liveness and store health",

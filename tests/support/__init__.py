@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
+import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,19 +33,42 @@ def service_environ(redis_url: str, data_dir: Path, config: Path = SHIPPED_CONFI
 
 
 def make_app(environ: dict[str, str], **extra: Any) -> Flask:
+    """A test app; the config it starts with must also satisfy the published JSON Schema."""
     from banner.web import create_app
 
-    return create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, **extra})
+    app = create_app({"TESTING": True, "ENVIRON": environ, "FLUSH_INTERVAL": 0, **extra})
+    with open(environ["BANNER_CONFIG"], "rb") as f:
+        assert schema_problems(tomllib.load(f)) == [], environ["BANNER_CONFIG"]
+    return app
 
 
-def edited_app(environ: dict[str, str], config: Path, *edits: tuple[str, str], **extra: Any) -> Flask:
-    """An app on ``config`` after each ``(old, new)`` text edit; an edit that matches nothing fails."""
+@functools.cache
+def _schema_validator() -> Any:
+    import jsonschema
+
+    from banner.core.config_schema import json_schema
+
+    return jsonschema.Draft7Validator(json_schema())
+
+
+def schema_problems(data: dict[str, Any]) -> list[str]:
+    """What the config's JSON Schema (as a TOML editor applies it) finds wrong with ``data``."""
+    return [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in _schema_validator().iter_errors(data)]
+
+
+def edit_config(config: Path, *edits: tuple[str, str]) -> Path:
+    """``config`` after each ``(old, new)`` text edit; an edit that matches nothing fails."""
     text = config.read_text()
     for old, new in edits:
         assert old in text, f"{old!r} is not in {config.name}"
         text = text.replace(old, new)
     config.write_text(text)
-    return make_app({**environ, "BANNER_CONFIG": str(config)}, **extra)
+    return config
+
+
+def edited_app(environ: dict[str, str], config: Path, *edits: tuple[str, str], **extra: Any) -> Flask:
+    """An app on ``config`` after each ``(old, new)`` text edit (see :func:`edit_config`)."""
+    return make_app({**environ, "BANNER_CONFIG": str(edit_config(config, *edits))}, **extra)
 
 
 def services_of(app: Flask) -> Any:

@@ -1,0 +1,61 @@
+"""What ``check-config`` prints: a valid config as an operator reads it at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from banner.core.client_config import Variant
+from banner.core.config import Config, Site, TrackerKind
+from banner.core.regimes import Regime
+
+#: Gzipped bytes a banner (script, stylesheet, config, one language) may weigh.
+BANNER_BUDGET = 6 * 1024
+
+
+def summary(config: Config, sizes: Mapping[Variant, int]) -> Iterator[str]:
+    """Policy, sites, categories, regimes and users; ``sizes`` are the gzipped banners' bytes."""
+    policy = config.policy
+    yield (
+        f"policy {policy.version} ({policy.url}): Do Not Track {_honored(policy.honor_dnt)}, "
+        f"Global Privacy Control {_honored(policy.honor_gpc)}; consents last {policy.consent_max_age_days} days, "
+        f"records are kept {policy.retention_days} days"
+    )
+    for site in config.sites.values():
+        yield from _site(config, site, sizes)
+    categories = (f"{c.id} (required)" if c.required else c.id for c in config.categories)
+    yield f"categories: {', '.join(categories)}"
+    yield f"regimes: {_regimes(config)}"
+    yield f"dashboard users: {', '.join(u.name for u in config.dashboard_users) or 'none'}"
+
+
+def budget_warnings(sizes: Mapping[Variant, int]) -> Iterator[str]:
+    for (site, lang, regime), size in sizes.items():
+        if size > BANNER_BUDGET:
+            yield f"banner.js for {site}, {lang}, {regime}: {size} bytes gzipped, over the {BANNER_BUDGET}-byte budget"
+
+
+def _site(config: Config, site: Site, sizes: Mapping[Variant, int]) -> Iterator[str]:
+    yield f"site {site.id} ({site.name})"
+    yield f"  origins: {', '.join(site.origins) or 'none (no page may embed the banner)'}"
+    yield f"  languages: {', '.join(site.languages)}"
+    by_kind = {kind: [t.id for t in config.trackers if t.kind is kind] for kind in TrackerKind}
+    yield "  trackers: " + "; ".join(f"{kind} {', '.join(ids) or '-'}" for kind, ids in by_kind.items())
+    for lang in site.languages:
+        weights = ", ".join(f"{regime} {sizes[(site.id, lang, regime)]}" for regime in Regime)
+        yield f"  banner.js {lang}: {weights} bytes gzipped (budget {BANNER_BUDGET})"
+
+
+def _regimes(config: Config) -> str:
+    jurisdictions = config.jurisdictions
+    listed = []
+    for regime in Regime:
+        codes = sorted(c for c, r in jurisdictions.countries.items() if r is regime)
+        listed.append(f"{regime} {' '.join(codes) or '-'}")
+    unknown = f"unknown country {jurisdictions.unknown}"
+    if not config.service.country_header:
+        unknown += " (no country_header: every visitor)"
+    return "; ".join([*listed, f"other countries {jurisdictions.other}", unknown])
+
+
+def _honored(honored: bool) -> str:
+    return "honored" if honored else "not honored"
