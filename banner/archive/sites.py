@@ -32,12 +32,12 @@ def read_root(root: Path) -> RootFile | None:
 
 
 def read_manifest(root: Path, site: str, public_key: str) -> Manifest:
-    """The site's manifest, checked against its seal; an empty one for a site not archived yet."""
+    """The manifest of a site the root file lists, checked against its seal."""
     path = root / site / MANIFEST
-    if not path.exists():
-        return Manifest(site)
     try:
         manifest = parse_manifest(path.read_bytes(), public_key)
+    except FileNotFoundError as error:
+        raise CorruptArchive(f"{site}/{MANIFEST}", "missing") from error
     except (ValueError, RecursionError) as error:
         raise CorruptArchive(f"{site}/{MANIFEST}", str(error)) from error
     if manifest.site != site:
@@ -46,7 +46,7 @@ def read_manifest(root: Path, site: str, public_key: str) -> Manifest:
 
 
 def open_for_writing(root: Path, site: str, sealer: Sealer) -> Manifest:
-    """The site's manifest, after making sure the root file lists the site under this sealer's key.
+    """The site's manifest, once the root file lists the site under this sealer's key.
 
     Also sweeps what an interrupted write left, so a retry starts from the committed state.
     """
@@ -58,12 +58,25 @@ def open_for_writing(root: Path, site: str, sealer: Sealer) -> Manifest:
         )
     sweep(root, {ROOT_FILE, *root_file.sites}, (TEMP_RE,))
     if site not in root_file.sites:
-        root_file = RootFile(root_file.public_key, (*root_file.sites, site))
-        write_atomic(root / ROOT_FILE, render(root_file.body(), sealer))
+        _start_site(root, site, sealer)
+        write_atomic(root / ROOT_FILE, render(RootFile(sealer.public_key, (*root_file.sites, site)).body(), sealer))
+    manifest = read_manifest(root, site, sealer.public_key)
+    sweep(root / site, listed_files(manifest))
+    return manifest
+
+
+def _start_site(root: Path, site: str, sealer: Sealer) -> None:
+    """A new site's directory and empty manifest, made before the root file lists it.
+
+    So a listed site always has a manifest: one without is a site removed, never a crash. An
+    unlisted directory is reused only when an interrupted start left it, never when it holds days.
+    """
     site_dir = root / site
     if not site_dir.exists():
         site_dir.mkdir()
         sync_dir(root)
-    manifest = read_manifest(root, site, sealer.public_key)
-    sweep(site_dir, listed_files(manifest))
-    return manifest
+    if (site_dir / MANIFEST).exists():
+        if read_manifest(root, site, sealer.public_key).days:
+            raise CorruptArchive(site, f"holds archived days but {ROOT_FILE} does not list it")
+        return
+    write_atomic(site_dir / MANIFEST, render(Manifest(site).body(), sealer))
