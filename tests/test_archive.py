@@ -209,3 +209,11 @@ def _salt_of(root: Path, day: date, consent_id: str) -> str:
         if data["record"]["id"] == consent_id:
             return str(data["salt"])
     raise AssertionError(f"{consent_id} is not in {day}")
+
+
+def test_an_archived_record_takes_a_fraction_of_its_redis_size(tmp_path: Path) -> None:
+    """Redis keeps a record in ~355-400 B (docs/production.md); the day file in well under 100 B."""
+    records = consent_records(START, 1000, random.Random(5))
+    day = write_day(tmp_path, SITE, START, records, sealer())
+    assert day.file_bytes / len(records) < 100
+    assert (tmp_path / SITE / "2020-03-01.idx").stat().st_size == 12 * len(records)
