@@ -12,10 +12,10 @@ from typing import Any
 
 from banner.archive import Sealer, write_day
 from banner.core.consent import ConsentRecord
-from banner.core.timestamps import utc_iso
 
 SECRET = "archive-test-secret-0123456789"
 SITE = "demo"
+INSTANT = "%Y-%m-%dT%H:%M:%SZ"
 START = date(2020, 3, 1)
 CATEGORIES = ("preferences", "analytics", "advertising", "beacons", "social")
 BROWSERS = (
@@ -45,8 +45,8 @@ def _record(given: datetime, rng: random.Random) -> dict[str, Any]:
         site=SITE,
         event="given",
         action=action,
-        given_at=utc_iso(given),
-        expires_at=utc_iso(given + timedelta(days=390)),
+        given_at=given.strftime(INSTANT),
+        expires_at=(given + timedelta(days=390)).strftime(INSTANT),
         policy_version="2015-02-01",
         banner_version="3f2a9c0d1e4b5a69",
         lang=rng.choice(("en", "fr")),

@@ -31,7 +31,8 @@ from banner.archive.lines import read_line, tombstone_line
 from banner.archive.manifest import DayFile, Erasure, Manifest, render
 from banner.archive.seal import Sealer
 from banner.archive.sites import check_site, open_for_writing, read_root
-from banner.core.timestamps import utc_iso
+
+ERASED_AT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # UTC, to the second, as receipts write instants
 
 
 def erase(root: Path, site: str, ids: Iterable[str], sealer: Sealer, now: datetime | None = None) -> list[Erasure]:
@@ -42,7 +43,7 @@ def erase(root: Path, site: str, ids: Iterable[str], sealer: Sealer, now: dateti
     """
     check_site(site)
     wanted = set(ids)
-    erased_at = utc_iso((now or datetime.now(UTC)).replace(microsecond=0))
+    erased_at = (now or datetime.now(UTC)).astimezone(UTC).strftime(ERASED_AT_FORMAT)
     if not wanted or not root.is_dir():
         return []
     with locked(root):
