@@ -46,7 +46,7 @@ def seeded_records(app: Any, days: int, volume: int) -> dict[date, list[dict[str
 
 
 def redis_bytes(app: Any, records: dict[date, list[dict[str, Any]]]) -> int:
-    redis = services_of(app).redis
+    redis = services_of(app).store.redis
     pipe = redis.pipeline(transaction=False)
     for day_records in records.values():
         for record in day_records:
@@ -78,7 +78,7 @@ def main() -> None:
             "BANNER_CONFIG": str(servers.ROOT / "config.toml"),
             "DATA_DIR": str(Path(tmp) / "var"),
         }
-        app = create_app({"ENVIRON": environ, "SPOOL": False})
+        app = create_app({"ENVIRON": environ, "SPOOL": False, "DEMO": True})
         records = seeded_records(app, args.days, args.volume)
         count = sum(len(day) for day in records.values())
         in_redis = redis_bytes(app, records)
