@@ -8,6 +8,7 @@ verifies the result. Run: ``.venv/bin/python bench/archive_size.py [--volume N] 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import time
 from collections import defaultdict
@@ -21,6 +22,7 @@ from banner.archive import Sealer, verify, write_day
 from banner.store import keys
 from banner.web import create_app
 from banner.web.context import services
+from banner.web.dashboard.exports import consent_lines
 
 SITE = "demo"
 
@@ -31,17 +33,14 @@ def services_of(app: Any) -> Any:
 
 
 def seeded_records(app: Any, days: int, volume: int) -> dict[date, list[dict[str, Any]]]:
-    """Seed ``days`` days of traffic; answers each stored record (as its receipt reads) by day given."""
+    """Seed ``days`` days of traffic; answers each stored record (as the audit export reads) by day given."""
     result = app.test_cli_runner().invoke(args=["seed-demo", "--days", str(days), "--volume", str(volume)])
     assert result.exit_code == 0, result.output
-    store = services_of(app).store
     end = datetime.now(UTC) + timedelta(minutes=1)
     by_day: dict[date, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for page in store.event_pages(SITE, end - timedelta(days=days + 1), end):
-        ids = list(dict.fromkeys(fields["id"] for _, fields in page if fields.get("id")))
-        for record in store.records(SITE, ids):
-            if record is not None:
-                by_day[date.fromisoformat(record.given_at[:10])][record.id] = record.to_json()
+    for line in consent_lines(services_of(app).store, SITE, end - timedelta(days=days + 1), end):
+        record = json.loads(line)
+        by_day[date.fromisoformat(record["given_at"][:10])][record["id"]] = record
     return {day: list(records.values()) for day, records in sorted(by_day.items())}
 
 
