@@ -12,6 +12,7 @@ import pytest
 
 from banner.archive import (
     ArchiveError,
+    CorruptArchive,
     DayOrderError,
     InvalidRecord,
     KeyMismatch,
@@ -217,3 +218,15 @@ def test_an_archived_record_takes_a_fraction_of_its_redis_size(tmp_path: Path) -
     day = write_day(tmp_path, SITE, START, records, sealer())
     assert day.file_bytes / len(records) < 100
     assert (tmp_path / SITE / "2020-03-01.idx").stat().st_size == 12 * len(records)
+
+
+def test_a_damaged_archive_is_a_clear_error_for_readers_and_writers(month: tuple[Path, dict]) -> None:
+    root, written = month
+    (root / SITE / "2020-03-30.idx").unlink()
+    with pytest.raises(CorruptArchive, match=r"demo/2020-03-30\.idx: .*No such file"):
+        find(root, SITE, written[START][0]["id"])
+    (root / SITE / "manifest.json").write_bytes(b"{}\n")
+    with pytest.raises(CorruptArchive, match=r"demo/manifest\.json: not a signed JSON object"):
+        list(iter_records(root, SITE, START, START))
+    with pytest.raises(CorruptArchive, match="not a signed JSON object"):
+        write_day(root, SITE, date(2021, 1, 1), [], sealer())

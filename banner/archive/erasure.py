@@ -18,7 +18,6 @@ from banner.archive.disk import (
     day_file_name,
     file_digest,
     generation_of,
-    index_name,
     locked,
     read_lines,
     sync_dir,
@@ -26,12 +25,13 @@ from banner.archive.disk import (
     write_day_file,
 )
 from banner.archive.errors import CorruptArchive
-from banner.archive.index import positions
 from banner.archive.lines import read_line, tombstone_line
 from banner.archive.manifest import DayFile, Erasure, Manifest, render
+from banner.archive.reader import candidate_lines
 from banner.archive.seal import Sealer
 from banner.archive.sites import check_site, open_for_writing, read_root
 
+Targets = dict[int, set[str]]  # line position -> ids that line may hold
 ERASED_AT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # UTC, to the second, as receipts write instants
 
 
@@ -53,7 +53,7 @@ def erase(root: Path, site: str, ids: Iterable[str], sealer: Sealer, now: dateti
         manifest = open_for_writing(root, site, sealer)
         days, erasures = list(manifest.days), []
         for i, day in enumerate(days):
-            targets = _positions(root, site, day, wanted)
+            targets = candidate_lines(root, site, day, wanted)
             if targets:
                 days[i], made = _erase_in_day(root, site, day, targets, erased_at)
                 erasures.extend(made)
@@ -63,14 +63,8 @@ def erase(root: Path, site: str, ids: Iterable[str], sealer: Sealer, now: dateti
     return erasures
 
 
-def _positions(root: Path, site: str, day: DayFile, ids: set[str]) -> dict[int, str]:
-    """Lines of the day that may hold one of ``ids`` (the line itself is checked when rewritten)."""
-    index = root / site / index_name(day.day)
-    return {position: consent_id for consent_id in ids for position in positions(index, consent_id)}
-
-
 def _erase_in_day(
-    root: Path, site: str, day: DayFile, targets: dict[int, str], erased_at: str
+    root: Path, site: str, day: DayFile, targets: Targets, erased_at: str
 ) -> tuple[DayFile, list[Erasure]]:
     """Write the day's next generation with tombstones; the unchanged day when nothing was erased."""
     current = root / site / day.file
@@ -89,11 +83,11 @@ def _erase_in_day(
     return replace(day, tombstones=tombstones, file=name, file_bytes=size, file_sha256=sha256), made
 
 
-def _tombstoned(path: Path, targets: dict[int, str], day: str, erased_at: str, made: list[Erasure]) -> Iterator[bytes]:
+def _tombstoned(path: Path, targets: Targets, day: str, erased_at: str, made: list[Erasure]) -> Iterator[bytes]:
     for position, raw in enumerate(read_lines(path)):
         if position in targets:
             entry = read_line(raw)
-            if entry.record is not None and entry.id == targets[position]:
+            if entry.record is not None and entry.id in targets[position]:
                 raw = tombstone_line(entry, erased_at)
                 made.append(Erasure(id=entry.id, day=day, hash=entry.hash, erased_at=erased_at))
         yield raw

@@ -41,7 +41,7 @@ def find(root: Path, site: str, consent_id: str) -> ArchivedEntry | None:
     """The archived consent with this id, newest day first; None when the archive never held it."""
     manifest = _manifest(root, site)
     for day in reversed(manifest.days):
-        for position in positions(root / site / index_name(day.day), consent_id):
+        for position in candidate_lines(root, site, day, {consent_id}):
             entry = _line_at(root, site, day, position)
             if entry.id == consent_id:
                 when = date.fromisoformat(day.day)
@@ -60,6 +60,19 @@ def iter_records(root: Path, site: str, start: date, end: date) -> Iterator[dict
             for entry in _entries(root, site, day):
                 if entry.record is not None:
                     yield entry.record
+
+
+def candidate_lines(root: Path, site: str, day: DayFile, ids: set[str]) -> dict[int, set[str]]:
+    """Lines of the day whose id may be one of ``ids``, by the index (an 8-byte key can collide: check the line)."""
+    index = root / site / index_name(day.day)
+    found: dict[int, set[str]] = {}
+    try:
+        for consent_id in ids:
+            for position in positions(index, consent_id):
+                found.setdefault(position, set()).add(consent_id)
+    except (OSError, ValueError) as error:
+        raise CorruptArchive(f"{site}/{index_name(day.day)}", str(error)) from error
+    return found
 
 
 def _manifest(root: Path, site: str) -> Manifest:
