@@ -10,15 +10,10 @@ or reordering any record or day changes every later link.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 from banner.archive.lines import canonical
 
 GENESIS = "0" * 64
-
-
-def day_digest(record_hashes: Iterable[str]) -> str:
-    return hashlib.sha256(b"".join(bytes.fromhex(h) for h in record_hashes)).hexdigest()
 
 
 def day_link(site: str, day: str, records: int, digest: str, prev: str) -> str:
