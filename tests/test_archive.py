@@ -23,7 +23,7 @@ from banner.archive import (
     verify,
     write_day,
 )
-from tests.archive_support import (
+from tests.support.archive import (
     SITE,
     START,
     archive_days,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from banner.archive import CorruptArchive, DayOrderError, erase, find, verify, write_day
-from tests.archive_support import SITE, START, archive_days, consent_records, everything_stored, sealer
+from tests.support.archive import SITE, START, archive_days, consent_records, everything_stored, sealer
 
 STEPS = ("replace", "unlink", "mkdir")  # every call that changes what a directory holds
 NEW_DAY = START + timedelta(days=3)
@@ -119,9 +119,7 @@ def test_a_crash_at_any_step_of_a_write_leaves_the_old_or_the_new_state(
         assert find(root, SITE, NEW_RECORDS[4]["id"]) is not None
 
 
-def test_a_crash_at_any_step_of_an_erasure_leaves_no_copy_once_retried(
-    base: tuple[Path, dict], tmp_path: Path
-) -> None:
+def test_a_crash_at_any_step_of_an_erasure_leaves_no_copy_once_retried(base: tuple[Path, dict], tmp_path: Path) -> None:
     target = base[1][START + timedelta(days=1)][4]["id"]
 
     def erase_target(root: Path) -> None:
@@ -155,7 +153,6 @@ def test_records_that_fail_midway_leave_nothing_behind(base: tuple[Path, dict], 
         write_day(root, SITE, NEW_DAY, records(), sealer())
     assert sorted(p.name for p in (root / SITE).iterdir()) == before
     assert verify(root).ok
-
 
 
 def test_an_unlisted_site_directory_with_days_is_never_overwritten(base: tuple[Path, dict], tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from banner.archive import Sealer, erase, verify, write_day
 from banner.archive.chain import day_link
 from banner.archive.manifest import render
-from tests.archive_support import SITE, START, archive_days, archive_files, problems_of, sealer
+from tests.support.archive import SITE, START, archive_days, archive_files, problems_of, sealer
 
 ATTACKER = Sealer.from_secret("not-the-deployment-secret")
 PINNED = sealer().public_key

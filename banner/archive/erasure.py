@@ -100,4 +100,3 @@ def _commit(root: Path, old: Manifest, new: Manifest, sealer: Sealer) -> None:
     for name in {day.file for day in old.days} - {day.file for day in new.days}:
         (site_dir / name).unlink()
     sync_dir(site_dir)
-

@@ -89,4 +89,3 @@ def _tombstone(data: dict[str, Any]) -> Entry:
 
 def _is_hex(value: Any, size: int) -> bool:
     return isinstance(value, str) and len(value) == 2 * size and all(c in "0123456789abcdef" for c in value)
-

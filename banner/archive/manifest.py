@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from banner.archive.chain import GENESIS
 from banner.archive.lines import canonical
 from banner.archive.seal import Sealer, seal_holds
-from banner.core.config_parse import ID_RE
+from banner.core.config_spec_banner import SITE_ID_RE
 
 FORMAT = 1
 INT_FIELDS = frozenset({"records", "tombstones", "file_bytes"})
@@ -93,7 +93,7 @@ def parse_root(raw: bytes) -> RootFile:
     body = _sealed_body(raw, data, public_key if isinstance(public_key, str) else "")
     _expect_keys(body, {"format", "public_key", "sites"})
     sites = body["sites"]
-    if not isinstance(sites, list) or not all(isinstance(site, str) and ID_RE.match(site) for site in sites):
+    if not isinstance(sites, list) or not all(isinstance(site, str) and SITE_ID_RE.match(site) for site in sites):
         raise ValueError("'sites' must be a list of site ids")
     return RootFile(public_key=body["public_key"], sites=tuple(sites))
 

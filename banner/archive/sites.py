@@ -12,11 +12,11 @@ from banner.archive.disk import MANIFEST, ROOT_FILE, TEMP_RE, listed_files, swee
 from banner.archive.errors import ArchiveError, CorruptArchive, KeyMismatch
 from banner.archive.manifest import Manifest, RootFile, parse_manifest, parse_root, render
 from banner.archive.seal import Sealer
-from banner.core.config_parse import ID_RE
+from banner.core.config_spec_banner import SITE_ID_RE
 
 
 def check_site(site: str) -> None:
-    if not isinstance(site, str) or not ID_RE.match(site):
+    if not isinstance(site, str) or not SITE_ID_RE.match(site):
         raise ArchiveError(f"site id {str(site)[:40]!r} is not [a-z0-9-]{{1,40}}")
 
 

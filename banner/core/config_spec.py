@@ -223,4 +223,5 @@ VARIABLES = (
     "DATA_DIR",
     "HOST",
     "PORT",
+    "DEMO",
 )

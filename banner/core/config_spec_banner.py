@@ -5,10 +5,14 @@ Declared once, as in :mod:`banner.core.config_spec`, which puts them under the f
 
 from __future__ import annotations
 
+import re
+
 from banner.core.config import GCM_KEYS, REQUIRED_TEXTS, TrackerKind
 from banner.core.config_fields import REQUIRED, Child, Field, Shape, Table
 
 ID = r"[a-z0-9-]{1,40}"
+#: A whole site (or category) id, for code outside the config that must recognise one.
+SITE_ID_RE = re.compile(ID + r"\Z")
 TRACKER_ID = r"[a-z0-9_-]{1,40}"
 LANG = r"[a-z]{2,3}(-[A-Z]{2})?"
 ORIGIN = r"https?://[A-Za-z0-9.-]+(:\d{1,5})?"
