@@ -10,7 +10,7 @@ described in ``docs/archive.md``. This package knows nothing of Redis or Flask.
 from banner.archive.erasure import erase
 from banner.archive.errors import ArchiveError, CorruptArchive, DayOrderError, InvalidRecord, KeyMismatch
 from banner.archive.manifest import DayFile, Erasure
-from banner.archive.reader import ArchivedEntry, find, iter_records
+from banner.archive.reader import ArchivedEntry, archived_days, find, iter_records, public_key
 from banner.archive.report import Problem, Report, SiteReport, format_report
 from banner.archive.seal import Sealer
 from banner.archive.verify import verify
@@ -29,10 +29,12 @@ __all__ = [
     "Report",
     "Sealer",
     "SiteReport",
+    "archived_days",
     "erase",
     "find",
     "format_report",
     "iter_records",
+    "public_key",
     "verify",
     "write_day",
 ]

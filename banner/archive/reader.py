@@ -62,6 +62,17 @@ def iter_records(root: Path, site: str, start: date, end: date) -> Iterator[dict
                     yield entry.record
 
 
+def archived_days(root: Path, site: str) -> list[date]:
+    """The days of ``site`` in the archive, oldest first (none when nothing was archived)."""
+    return [date.fromisoformat(day.day) for day in _manifest(root, site).days]
+
+
+def public_key(root: Path) -> str | None:
+    """The key the archive is sealed with, or None when nothing was archived yet."""
+    root_file = read_root(root)
+    return root_file.public_key if root_file else None
+
+
 def candidate_lines(root: Path, site: str, day: DayFile, ids: set[str]) -> dict[int, set[str]]:
     """Lines of the day whose id may be one of ``ids``, by the index (an 8-byte key can collide: check the line)."""
     index = root / site / index_name(day.day)

@@ -116,6 +116,7 @@ class Policy:
     honor_gpc: bool
     consent_max_age_days: int
     retention_days: int
+    hot_days: int = 0  # resolved by the parser: consent_max_age_days when not set
 
     @property
     def consent_max_age_seconds(self) -> int:
@@ -135,6 +136,7 @@ class Service:
     redis_url: str = ""
     redis_cluster: bool = False
     data_dir: str = "var"
+    archive_dir: str = "var/archive"
     country_header: str = ""
     proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
 

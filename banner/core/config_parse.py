@@ -7,6 +7,7 @@ key and what is wrong, raised at start-up. What each key may hold is declared in
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -97,6 +98,7 @@ def _service(s: Section, environ: Mapping[str, str], require_secret: bool) -> Se
         fallbacks = tuple(k for k in keys if k)
         for i, key in enumerate(fallbacks):
             _held_to(s, "secret_key_fallbacks", key, f"secret_key_fallbacks[{i}]")
+    data_dir = environ.get("DATA_DIR") or s.value("data_dir", str)
     redis_url = _held_to(s, "redis_url", environ.get("REDIS_URL", s.value("redis_url", str)))
     cluster = environ.get("REDIS_CLUSTER", "") in ("1", "true", "yes") or s.value("redis_cluster", bool)
     return Service(
@@ -104,7 +106,8 @@ def _service(s: Section, environ: Mapping[str, str], require_secret: bool) -> Se
         secret_key_fallbacks=fallbacks,
         redis_url=redis_url,
         redis_cluster=cluster or redis_url.startswith("redis+cluster://"),
-        data_dir=environ.get("DATA_DIR") or s.value("data_dir", str),
+        data_dir=data_dir,
+        archive_dir=s.value("archive_dir", str) or os.path.join(data_dir, "archive"),
         country_header=s.value("country_header", str),
         proxy_hops=s.value("proxy_hops", int),
     )
@@ -141,6 +144,9 @@ def _policy(s: Section) -> Policy:
     retention = s.value("retention_days", int)
     if retention < max_age:
         raise s.fail("retention_days", "must be at least consent_max_age_days")
+    hot = s.value("hot_days", int) or max_age
+    if not max_age <= hot <= retention:
+        raise s.fail("hot_days", "must be between consent_max_age_days and retention_days (or 0)")
     return Policy(
         version=s.value("version", str),
         url=s.value("url", str),
@@ -149,6 +155,7 @@ def _policy(s: Section) -> Policy:
         honor_gpc=s.value("honor_gpc", bool),
         consent_max_age_days=max_age,
         retention_days=retention,
+        hot_days=hot,
     )
 
 

@@ -99,6 +99,12 @@ SERVICE = Table(
             default="var",
         ),
         Field(
+            "archive_dir",
+            str,
+            'Where consent records older than policy.hot_days are archived; "" = data_dir/archive',
+            default="",
+        ),
+        Field(
             "country_header",
             str,
             "A trusted CDN header giving the visitor's country, e.g. CF-IPCountry; only behind a CDN that sets it",
@@ -148,6 +154,14 @@ POLICY = Table(
             int,
             "How long consent records, logs and counters are kept; at least consent_max_age_days",
             default=1825,
+        ),
+        Field(
+            "hot_days",
+            int,
+            "Days of consent records kept in Redis before `flask --app app archive` moves them to the "
+            "archive; 0 = consent_max_age_days (the least: every live token's receipt stays in Redis)",
+            default=0,
+            minimum=0,
         ),
     ),
 )

@@ -9,6 +9,7 @@ flusher does.
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -114,6 +115,7 @@ class DemoSeeder:
         self.optional = [c.id for c in self.config.categories if not c.required]
         self.recent: list[str] = []
         self.counts: Counter[tuple[str, str, str]] = Counter()
+        self.withdrawals: list[tuple[datetime, str]] = []  # (when, consent id), soonest first
 
     def seed(self, site: Site, days: Sequence[date], volume: int, now: datetime) -> SeedReport:
         report, self.counts = SeedReport(), Counter()
@@ -122,6 +124,7 @@ class DemoSeeder:
             for when in times:
                 self._consent(site, when, progress=index / max(len(days) - 1, 1), report=report)
             report.views += self._traffic(site, day, len(times), self.counts)
+        self._withdraw_due(site, datetime.max.replace(tzinfo=UTC))
         self.store.add_counts(dict(self.counts))
         return report
 
@@ -141,16 +144,23 @@ class DemoSeeder:
     def _consent(self, site: Site, when: datetime, progress: float, report: SeedReport) -> None:
         bot = self.rng.random() < BOT_SHARE
         write = self._write(site, self._bot() if bot else self._visitor(), when, progress)
-        self.store.save_consent(write.record, write.signal_entries)
+        self._withdraw_due(site, when)
+        self.store.save_consent(write.record, write.signal_entries, stamp=when)
         self._count(site, write.day, write.counts)
         report.consents += not bot
         report.bots += bot
         self.recent = [*self.recent[-199:], write.record.id]
         if not bot and self.rng.random() < WITHDRAW_SHARE:
             at = min(when + timedelta(minutes=self.rng.uniform(1, 240)), datetime.combine(when.date(), time.max, UTC))
-            self.store.withdraw(site.id, write.record.id, utc_iso(at))
-            self._count(site, day_key(at), {counters.WITHDRAWALS: 1})
+            heapq.heappush(self.withdrawals, (at, write.record.id))
             report.withdrawals += 1
+
+    def _withdraw_due(self, site: Site, until: datetime) -> None:
+        """Withdrawals up to ``until``, so every stream is written in time order."""
+        while self.withdrawals and self.withdrawals[0][0] <= until:
+            at, consent_id = heapq.heappop(self.withdrawals)
+            self.store.withdraw(site.id, consent_id, utc_iso(at), stamp=at)
+            self._count(site, day_key(at), {counters.WITHDRAWALS: 1})
 
     def _count(self, site: Site, day: str, counts: dict[str, int]) -> None:
         for field, n in counts.items():

@@ -9,10 +9,11 @@ consent's bucket (:mod:`banner.store.keys`). Any Redis failure surfaces as
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from banner.core.consent import ConsentRecord
@@ -20,8 +21,9 @@ from banner.store import keys, scripts, streams
 from banner.store.codec import dump_record, load_record
 from banner.store.errors import guarded, guarded_iter
 
-MAX_CHAIN = 1000  # a loop guard: no visitor changes their mind a thousand times
 SIGNAL_LOGS = ("dnt", "gpc")
+#: Stream events that record a consent (the others, ``withdrawn``, mark one).
+RECORDED = frozenset({"given", "updated"})
 
 
 class Withdrawal(enum.IntEnum):
@@ -39,6 +41,7 @@ class ConsentStore:
         self.redis = redis
         self.retention = retention_seconds
         self.token_max_age = token_max_age_seconds
+        self._sequence = itertools.count(1)
         self._save = redis.register_script(scripts.SAVE_CONSENT)
         self._withdraw = redis.register_script(scripts.WITHDRAW)
 
@@ -55,10 +58,14 @@ class ConsentStore:
     # -- writes ---------------------------------------------------------------------------
 
     @guarded
-    def save_consent(self, record: ConsentRecord, signal_entries: dict[str, dict[str, str]]) -> bool:
+    def save_consent(
+        self, record: ConsentRecord, signal_entries: dict[str, dict[str, str]], stamp: datetime | None = None
+    ) -> bool:
         """Store the record, its stream event, its DNT/GPC log entries, and revoke what it replaces.
 
-        One round trip; idempotent: False when this consent id was already stored.
+        One round trip; idempotent: False when this consent id was already stored. ``stamp`` dates
+        the stream entries (for history written later, in time order, such as the demo's); now
+        by default.
         """
         site, bucket = record.site, keys.bucket_of(record.id)
         log_fields = {"type": record.event, "id": record.id, "action": record.action}
@@ -79,17 +86,18 @@ class ConsentStore:
                 _dump_entry(signal_entries.get("gpc")),
                 record.replaces or "",
                 *self._revocation_window(),
+                self._entry_id(stamp),
             ],
         )
         return bool(stored)
 
     @guarded
-    def withdraw(self, site: str, consent_id: str, at: str) -> Withdrawal:
-        """Mark a record withdrawn (once) and revoke its id."""
+    def withdraw(self, site: str, consent_id: str, at: str, stamp: datetime | None = None) -> Withdrawal:
+        """Mark a record withdrawn (once) and revoke its id; ``stamp`` as for :meth:`save_consent`."""
         bucket = keys.bucket_of(consent_id)
         found = self._withdraw(
             keys=[keys.record(site, consent_id), keys.log(site, bucket), keys.revoked(site, bucket)],
-            args=[at, self._min_stream_id(), *self._revocation_window(), consent_id],
+            args=[at, self._min_stream_id(), *self._revocation_window(), consent_id, self._entry_id(stamp)],
         )
         return Withdrawal(int(found))
 
@@ -160,27 +168,37 @@ class ConsentStore:
         lo, hi = str(int(start.timestamp() * 1000)), str(int(end.timestamp() * 1000))
         yield from streams.oldest_first(self.redis, keys.logs(site), lo, hi)
 
-    # -- access and erasure requests ------------------------------------------------------
+    # -- the archive's side: what a day held, and letting it go -----------------------------
 
-    def history(self, site: str, consent_id: str) -> list[ConsentRecord]:
-        """The record with this id and every earlier one it replaced, newest first.
+    def given_between(self, site: str, start: datetime, end: datetime) -> list[str]:
+        """Ids of the consents given (or updated) from ``start`` up to ``end``, oldest first."""
+        return [
+            fields["id"]
+            for _, fields in self.events(site, start, end - timedelta(milliseconds=1))
+            if fields.get("type") in RECORDED and fields.get("id")
+        ]
 
-        A visitor proves who they are with their consent id (in their cookie and on their
-        receipt); their history is the chain of records linked by ``replaces``.
+    @guarded
+    def forget_before(self, site: str, end: datetime) -> int:
+        """Delete every record given before ``end`` and every stream entry older than it.
+
+        For days already in the archive; safe to repeat (a crash between archiving a day and
+        forgetting it is mended by the next run). Returns how many records were deleted.
         """
-        records: list[ConsentRecord] = []
-        next_id: str | None = consent_id
-        while next_id and len(records) < MAX_CHAIN:
-            record = self.record(site, next_id)
-            if record is None:
-                break
-            records.append(record)
-            next_id = record.replaces
-        return records
+        ids = self.given_between(site, datetime.fromtimestamp(0, UTC), end)
+        pipe = self.redis.pipeline(transaction=False)
+        for consent_id in ids:
+            pipe.delete(keys.record(site, consent_id))
+        min_id = str(int(end.timestamp() * 1000))
+        for stream in [*keys.logs(site), *(k for s in SIGNAL_LOGS for k in keys.signal_logs(site, s))]:
+            pipe.xtrim(stream, minid=min_id, approximate=False)
+        return sum(int(n) for n in pipe.execute()[: len(ids)])
+
+    # -- access and erasure requests ------------------------------------------------------
 
     @guarded
     def erase(self, site: str, records: list[ConsentRecord]) -> list[str]:
-        """Delete a visitor's records (their :meth:`history`) and every stream entry naming them.
+        """Delete a visitor's records (their history) and every stream entry naming them.
 
         Only the buckets of those records are searched. Daily counters are aggregates and stay.
         """
@@ -201,6 +219,11 @@ class ConsentStore:
         return ids
 
     # -- internals ------------------------------------------------------------------------
+
+    def _entry_id(self, stamp: datetime | None) -> str:
+        """``*`` (Redis picks now), or an explicit id at ``stamp``; the sequence part keeps ids of one
+        millisecond apart."""
+        return "*" if stamp is None else f"{int(stamp.timestamp() * 1000)}-{next(self._sequence)}"
 
     def _revocation_window(self) -> tuple[int, int]:
         """Now, and the oldest revocation a live token can still need (both in ms)."""

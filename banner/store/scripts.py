@@ -17,14 +17,14 @@ end
 
 # KEYS: record, log, dnt log, gpc log, revoked
 # ARGV: record JSON, ttl, min stream id, log fields JSON, dnt JSON, gpc JSON,
-#       replaced consent id (or ''), now ms, oldest revocation still needed (ms)
+#       replaced consent id (or ''), now ms, oldest revocation still needed (ms), entry id ('*' = now)
 # Returns 1 when stored, 0 when this consent id was stored before.
 SAVE_CONSENT = (
     _REVOKE
     + """
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 0 end
 local function append(key, fields_json)
-  local args = {key, 'MINID', ARGV[3], '*'}
+  local args = {key, 'MINID', ARGV[3], ARGV[10]}
   for field, value in pairs(cjson.decode(fields_json)) do
     args[#args + 1] = field
     args[#args + 1] = value
@@ -43,7 +43,7 @@ return 1
 )
 
 # KEYS: record, log, revoked
-# ARGV: withdrawn_at, min stream id, now ms, oldest revocation still needed (ms), consent id
+# ARGV: withdrawn_at, min stream id, now ms, oldest revocation still needed (ms), consent id, entry id
 # Returns 2 when the record is withdrawn now, 1 when it was withdrawn before, 0 when it is unknown.
 WITHDRAW = (
     _REVOKE
@@ -58,7 +58,7 @@ local withdrawn = long and 'withdrawn_at' or 'w'
 if record[withdrawn] ~= cjson.null and record[withdrawn] ~= nil then return 1 end
 record[withdrawn] = ARGV[1]
 redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
-redis.call('XADD', KEYS[2], 'MINID', ARGV[2], '*', 'type', 'withdrawn',
+redis.call('XADD', KEYS[2], 'MINID', ARGV[2], ARGV[6], 'type', 'withdrawn',
   'id', ARGV[5], 'action', long and record['action'] or record['a'])
 return 2
 """

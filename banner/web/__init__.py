@@ -6,6 +6,7 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -18,9 +19,11 @@ from banner.core.config_checks import lookalike_variables, refuse_demo_users
 from banner.core.config_parse import load_config
 from banner.core.devices import resolver
 from banner.core.tokens import TokenSigner
+from banner.proof import Proofs
 from banner.store import ConsentStore, DurableStore, Flusher, Revocations, Spool, StoreUnavailable, Tally, connect
 from banner.web import (
     api,
+    archive_cli,
     cli,
     cors,
     dashboard,
@@ -75,6 +78,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     dashboard.init_app(app)
     cli.init_app(app)
     privacy_cli.init_app(app)
+    archive_cli.init_app(app)
     headers.init_app(app)
     logs.init_app()
     limits.init_app(app, config, svc.store.redis, svc.flusher)
@@ -102,7 +106,8 @@ def _services(app: Flask, config: Config, versions: dict[Variant, str]) -> Servi
     except StoreUnavailable:
         log.warning("consent store unavailable at start-up; consent writes will be spooled")
     signer = TokenSigner(config.service.signing_keys, policy.consent_max_age_seconds)
-    return Services(config, signer, store, durable, tally, revocations, flusher, versions)
+    proofs = Proofs(store, Path(config.service.archive_dir), config.service.signing_keys, policy.hot_days)
+    return Services(config, signer, store, durable, tally, revocations, flusher, versions, proofs)
 
 
 def _load(app: Flask, environ: Mapping[str, str]) -> Config:

@@ -79,7 +79,7 @@ def receipt(consent_id: str) -> Response:
     verified = verify(svc, site, token_for(site))
     if verified.claim is None or verified.claim.id != consent_id:
         raise NotFound("no such consent record for this token")
-    record = svc.store.record(site.id, consent_id)
+    record = svc.proofs.record(site.id, consent_id)
     if record is None:
         raise NotFound("no such consent record")
     response = add_cors_headers(jsonify(_receipt(record, verified.status)), site.origins)

@@ -9,6 +9,7 @@ from flask import current_app
 from banner.core.client_config import Variant
 from banner.core.config import Config
 from banner.core.tokens import TokenSigner
+from banner.proof import Proofs
 from banner.store import ConsentStore, Flusher, Revocations, Tally
 from banner.store.durable import DurableStore
 
@@ -25,6 +26,7 @@ class Services:
     revocations: Revocations
     flusher: Flusher
     banner_versions: dict[Variant, str]
+    proofs: Proofs
 
 
 def services() -> Services:

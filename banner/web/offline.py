@@ -14,10 +14,11 @@ from collections.abc import Sequence
 import click
 from flask import Flask
 
+from banner.web.archive_cli import verify_archive
 from banner.web.cli import hash_password
 from banner.web.config_cli import check_config
 
-COMMANDS = {command.name: command for command in (check_config, hash_password)}
+COMMANDS = {command.name: command for command in (check_config, hash_password, verify_archive)}
 STATIC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "static")
 
 

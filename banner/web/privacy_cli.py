@@ -20,7 +20,7 @@ def export_consent(site: str, consent_id: str) -> None:
 
     An id that starts with '-' goes after '--': export-consent --site demo -- -AbC...
     """
-    records = services().store.history(site, consent_id)
+    records = services().proofs.history(site, consent_id)
     if not records:
         raise click.ClickException(f"no consent record {consent_id!r} for site {site!r}")
     for record in records:
@@ -37,13 +37,13 @@ def erase_consent(site: str, consent_id: str, yes: bool) -> None:
 
     An id that starts with '-' goes after '--': erase-consent --site demo -- -AbC...
     """
-    store = services().store
-    found = store.history(site, consent_id)
+    proofs = services().proofs
+    found = proofs.history(site, consent_id)
     if not found:
         raise click.ClickException(f"no consent record {consent_id!r} for site {site!r}")
     if not yes:
         click.confirm(f"Erase {len(found)} record(s) of this visitor?", abort=True)
-    erased = store.erase(site, found)
+    erased = proofs.erase(site, found)
     click.echo(f"erased {len(erased)} record(s): {', '.join(erased)}")
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, time
+from datetime import date
 from typing import Any
 
 from flask import Response, request, stream_with_context
@@ -16,13 +15,10 @@ from banner.core.clock import today
 from banner.core.consent import ConsentRecord
 from banner.core.devices import browser_label, os_label
 from banner.core.stats import ACTIONS, COUNTS, SIGNALS, Period, Summary
-from banner.store import ConsentStore
+from banner.proof import Proofs
 from banner.web.context import services
 from banner.web.dashboard import params, reports
 from banner.web.dashboard.blueprint import bp
-
-#: Events read (and records fetched in one pipeline) at a time.
-EXPORT_BATCH = 500
 
 
 def csv_header(categories: list[str]) -> list[str]:
@@ -49,16 +45,10 @@ def daily_csv(summary: Summary, categories: list[str]) -> str:
     return out.getvalue()
 
 
-def consent_lines(store: ConsentStore, site: str, start: datetime, end: datetime) -> Iterator[str]:
-    """Each record with an event (given, updated, withdrawn) in the range, once, oldest first."""
-    seen: set[str] = set()
-    events = store.events(site, start, end)
-    while batch := list(itertools.islice(events, EXPORT_BATCH)):
-        ids = list(dict.fromkeys(fields["id"] for _, fields in batch if fields.get("id") and fields["id"] not in seen))
-        seen.update(ids)
-        for record in store.records(site, ids):
-            if record is not None:
-                yield json.dumps(_labelled(record), separators=(",", ":"), sort_keys=True) + "\n"
+def consent_lines(proofs: Proofs, site: str, start: date, end: date) -> Iterator[str]:
+    """Every record of the range as a JSON line, oldest first, from Redis and the archive alike."""
+    for record in proofs.export(site, start, end):
+        yield json.dumps(_labelled(record), separators=(",", ":"), sort_keys=True) + "\n"
 
 
 def _labelled(record: ConsentRecord) -> dict[str, Any]:
@@ -79,9 +69,7 @@ def export_csv() -> Response:
 def export_jsonl() -> Response:
     svc = services()
     selection = params.parse_range(svc.config, request.args, today())
-    start = datetime.combine(selection.start, time.min, UTC)
-    end = datetime.combine(selection.end, time.max, UTC)
-    lines = consent_lines(svc.store, selection.site.id, start, end)
+    lines = consent_lines(svc.proofs, selection.site.id, selection.start, selection.end)
     return _download(stream_with_context(lines), "application/x-ndjson", _filename(selection, "consents", "jsonl"))
 
 
