@@ -55,8 +55,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
 
-    clients = client_configs(config)
-    svc = _services(app, config, banner_versions(clients))
+    signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)
+    clients = client_configs(config, signer.public_keys)
+    svc = _services(app, config, signer, banner_versions(clients))
     app.extensions[EXTENSION] = svc
     app.before_request(svc.flusher.ensure_running)
 
@@ -78,7 +79,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _services(app: Flask, config: Config, versions: dict[Variant, str]) -> Services:
+def _services(app: Flask, config: Config, signer: TokenSigner, versions: dict[Variant, str]) -> Services:
     """Connect the store and its helpers; the app starts even while Redis is down (writes spool)."""
     redis = connect(config.service)
     policy = config.policy
@@ -93,7 +94,6 @@ def _services(app: Flask, config: Config, versions: dict[Variant, str]) -> Servi
         revocations.sync()
     except StoreUnavailable:
         log.warning("consent store unavailable at start-up; consent writes will be spooled")
-    signer = TokenSigner(config.service.signing_keys, policy.consent_max_age_seconds)
     return Services(config, signer, store, durable, tally, revocations, flusher, versions)
 
 

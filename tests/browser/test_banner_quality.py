@@ -54,7 +54,7 @@ def test_keyboard_only_flow(page: Any, context: Any, live: Live) -> None:
     _tab_to(page, "Customize")
     page.keyboard.press("Enter")
     assert page.locator(DIALOG).is_visible()
-    assert page.evaluate(FOCUSED)["cls"] == "dialog"
+    assert page.evaluate(FOCUSED)["cls"] == "prefs"
     for _ in range(25):  # focus stays in the dialog, wrapping around
         page.keyboard.press("Tab")
         assert page.evaluate(FOCUSED)["inDialog"] is True
@@ -65,7 +65,7 @@ def test_keyboard_only_flow(page: Any, context: Any, live: Live) -> None:
     page.keyboard.press("Shift+Tab")  # from the first layer's container back into the page
     _tab_to(page, "Customize")
     page.keyboard.press("Enter")
-    _tab_to(page, "", element_id="c-analytics")
+    _tab_to(page, "", element_id="consent-service-analytics")
     page.keyboard.press("Space")
     _tab_to(page, "Save choices")
     page.keyboard.press("Enter")
