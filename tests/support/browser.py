@@ -112,7 +112,7 @@ class Live:
         return f"http://publisher.test:{self.port}"
 
 
-def assert_accessible(page: Any) -> None:
-    """No axe-core violations on the page as it is now."""
-    results = Axe().run(page)
+def assert_accessible(page: Any, within: str | None = None) -> None:
+    """No axe-core violations on the page as it is now (or in the elements ``within`` selects)."""
+    results = Axe().run(page, context=within)
     assert results.violations_count == 0, results.generate_report()
