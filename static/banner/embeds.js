@@ -28,7 +28,7 @@
         h('p', {}, T.embed_notice.replace('{tracker}', name), ' ', policyLink()),
         loadable(data.consentSrc) && h('div', { class: 'buttons' },
           button(T.embed_load_once, '', () => show(el)),
-          (tracker || category) && button(T.embed_always_allow.replace('{tracker}', name), 'alt', () => allowAlways(el))))));
+          tracker && button(T.embed_always_allow.replace('{tracker}', name), 'alt', () => allowAlways(el, tracker.id))))));
     styled();
     fit(box, el);
     el.removeAttribute('src');
@@ -58,7 +58,7 @@
       set('aspect-ratio', width + '/' + height);
     }
     set('display', style.display == 'inline' ? 'inline-block' : style.display);
-    ['vertical-align', 'margin', 'float'].forEach((property) => set(property, style.getPropertyValue(property)));
+    set('margin', style.margin);
   }
 
   /** "Load this time": the embed goes back in its place and loads, and nothing is recorded. */
@@ -68,12 +68,8 @@
     activate(el, () => el.focus());
   }
 
-  function allowAlways(el) {
-    const tracker = el.dataset.consentTracker;
-    const saved = tracker
-      ? save('custom', state.categories, overridesKept({ [tracker]: true }))
-      : api.set({ [el.dataset.consentCategory]: true });
-    saved.then(() => el.focus());
+  function allowAlways(el, tracker) {
+    save('custom', state.categories, overridesKept({ [tracker]: true })).then(() => el.focus());
   }
 
   /** Every held iframe allowed now goes back in its place, where gate() loads it in turn. */
