@@ -12,6 +12,8 @@ from tests.support.browser import (
     ARTIFACTS,
     BAR,
     PLACEHOLDER,
+    RECORD_CSP_VIOLATIONS,
+    RECORD_WARNINGS,
     Live,
     assert_accessible,
     claim,
@@ -26,15 +28,6 @@ pytestmark = pytest.mark.browser
 VIDEO = "Tonight's featured video"
 POST = "A post about tonight's video"
 CONSENT_API = "/api/v1/consent"
-#: Records console warnings, elements as their markup.
-RECORD_WARNINGS = """
-window.__warnings = [];
-const warn = console.warn;
-console.warn = (...args) => {
-  window.__warnings.push(args.map((a) => (a instanceof Element ? a.outerHTML : String(a))).join(' '));
-  warn(...args);
-};
-"""
 #: Held iframes as careless or hostile markup writes them.
 BAD_EMBEDS = """
 <iframe data-consent-tracker="youtube" data-consent-src="/demo/t/youtube.html" title="No size"></iframe>
@@ -207,10 +200,7 @@ def test_bad_markup_gets_a_placeholder_loads_nothing_unsafe_and_is_named(context
 
 
 def test_strict_csp_page_holds_and_loads_embeds(page: Any, live: Live) -> None:
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', (e) => "
-        "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     open_demo(page, live.origin + "/demo/strict")
     video = placeholder(page, VIDEO)
     video.wait_for()

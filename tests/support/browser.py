@@ -69,6 +69,21 @@ FOCUSED = """() => {
           inDialog: root.querySelector('.prefs').contains(el), inBar: root.querySelector('.first').contains(el)};
 }"""
 
+#: Records console warnings in ``window.__warnings``, elements as their markup.
+RECORD_WARNINGS = """
+window.__warnings = [];
+const warn = console.warn;
+console.warn = (...args) => {
+  window.__warnings.push(args.map((a) => (a instanceof Element ? a.outerHTML : String(a))).join(' '));
+  warn(...args);
+};
+"""
+#: Records Content Security Policy violations in ``window.__csp``.
+RECORD_CSP_VIOLATIONS = (
+    "document.addEventListener('securitypolicyviolation', (e) => "
+    "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"
+)
+
 
 def open_demo(page: Any, url: str) -> None:
     page.goto(url)
