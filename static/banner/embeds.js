@@ -16,7 +16,7 @@
     const data = el.dataset;
     const tracker = trackers.find((t) => t.id == data.consentTracker);
     const category = categories.find((c) => c.id == data.consentCategory);
-    const name = tracker ? tracker.name : category ? category.label : data.consentTracker;
+    const name = tracker ? tracker.name : category ? category.label : data.consentTracker || data.consentCategory;
     const poster = data.consentPoster && posterFrom(data.consentPoster, el);
     const id = ROOT + '-embed-' + ++embeds;
     if (!tracker && !category) warn('unknown tracker', el);
