@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from banner.core.config import Config, Site
+from banner.core.config_spec_banner import EMBED_TEXTS
 from banner.core.regimes import Regime
+
+#: First-layer layouts the banner can draw; every one shows Reject exactly as it shows Accept.
+LAYOUTS = ("bar", "box", "modal")
+DEFAULT_LAYOUT = "bar"
+#: Click-to-load placeholder texts, for a configuration that does not give them yet.
+#: ``{tracker}`` is replaced by the tracker's name.
 
 _BODY = {Regime.OPT_IN: "body", Regime.OPT_OUT: "optout_body", Regime.NOTICE: "notice_body"}
 _LAYOUT_BUTTONS = {Regime.OPT_IN: (), Regime.OPT_OUT: ("ok", "do_not_sell"), Regime.NOTICE: ("ok",)}
@@ -32,18 +39,30 @@ def pick_language(site: Site, requested: str | None, accept_language: str = "") 
     return site.default_language
 
 
-def client_config(config: Config, site: Site, lang: str, regime: Regime) -> dict[str, Any]:
+def client_config(
+    config: Config,
+    site: Site,
+    lang: str,
+    regime: Regime,
+    public_keys: Sequence[str],
+    layout: str = DEFAULT_LAYOUT,
+) -> dict[str, Any]:
     """The site's configuration as the banner script needs it, in one language and one regime.
 
     Categories travel as compact arrays, each with its trackers nested:
     ``[id, required, gcm keys, label, description, [[id, name, kind, hosts, cookies], ...]]``.
     Only the texts of the regime's layout are sent; ``texts.body`` is that layout's text.
+    ``public_keys`` (base64url Ed25519, current first) let the page verify a consent token itself.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
     policy = config.policy
     return {
         "site": site.id,
         "lang": lang,
         "regime": regime.value,
+        "layout": layout,
+        "keys": list(public_keys),
         "cookie": {
             "name": site.cookie_name,
             "domain": site.cookie_domain,
@@ -73,7 +92,7 @@ def client_config(config: Config, site: Site, lang: str, regime: Regime) -> dict
 
 def layout_texts(texts: Mapping[str, str], regime: Regime) -> dict[str, str]:
     """The texts one regime's banner shows, its first-layer text under ``body``."""
-    kept = {name: text for name, text in texts.items() if name not in _LAYOUT_ONLY}
+    kept = EMBED_TEXTS | {name: text for name, text in texts.items() if name not in _LAYOUT_ONLY}
     kept["body"] = texts[_BODY[regime]]
     kept.update({name: texts[name] for name in _LAYOUT_BUTTONS[regime]})
     return kept
@@ -82,10 +101,10 @@ def layout_texts(texts: Mapping[str, str], regime: Regime) -> dict[str, str]:
 Variant = tuple[str, str, Regime]  # (site id, language, regime): one banner a visitor can get
 
 
-def client_configs(config: Config) -> dict[Variant, dict[str, Any]]:
+def client_configs(config: Config, public_keys: Sequence[str]) -> dict[Variant, dict[str, Any]]:
     """The client config of every banner variant."""
     return {
-        (site.id, lang, regime): client_config(config, site, lang, regime)
+        (site.id, lang, regime): client_config(config, site, lang, regime, public_keys)
         for site in config.sites.values()
         for lang in site.languages
         for regime in Regime
@@ -98,6 +117,7 @@ def banner_versions(clients: Mapping[Variant, Mapping[str, Any]]) -> dict[Varian
 
 
 def banner_version(client: Mapping[str, Any]) -> str:
-    """A short, stable hash of what the banner shows."""
-    canonical = json.dumps(client, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A short, stable hash of what the banner shows: not of the keys, which a rotation changes."""
+    shown = {name: value for name, value in client.items() if name != "keys"}
+    canonical = json.dumps(shown, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]

@@ -126,13 +126,22 @@ BANNER_TEXTS = {
     "always_on": "Badge on required categories",
     "hosts": "Label of a tracker's hosts",
     **{f"kind_{kind.value}": f"Name of the {kind.value} kind of tracker" for kind in TrackerKind},
+    "embed_notice": "A held embed's placeholder: what loading it means; {tracker} is the tracker's name",
+    "embed_load_once": "Placeholder button that loads this one embed without recording anything",
+    "embed_always_allow": "Placeholder button that records consent for the tracker; {tracker} is its name",
+}
+#: The placeholder's texts where a language leaves them out.
+EMBED_TEXTS = {
+    "embed_notice": "Loading it connects you to {tracker}, which can set cookies and recognise you.",
+    "embed_load_once": "Load this time",
+    "embed_always_allow": "Always allow {tracker}",
 }
 
 TEXTS = Table(
     "[texts.<lang>]",
     "Banner texts in one language; every language a site lists needs all of them",
     fields=tuple(
-        Field(name, str, description, REQUIRED if name in REQUIRED_TEXTS else None)
+        Field(name, str, description, REQUIRED if name in REQUIRED_TEXTS else EMBED_TEXTS.get(name))
         for name, description in BANNER_TEXTS.items()
     ),
     compact=True,

@@ -8,7 +8,7 @@ already encoded), and the query parameters video ad servers read are set: ``gdpr
 We are not an IAB TCF consent management platform and issue no TC string, so [GDPRCONSENT]
 and ``gdpr_consent`` are empty: under GDPR, ad servers then serve non-personalised ads.
 Only tags whose host belongs to a configured ``vast`` tracker are accepted, so the endpoint can
-never be used to build links to arbitrary hosts. ``static/banner.js`` mirrors these rules.
+never be used to build links to arbitrary hosts. ``static/banner/vast.js`` mirrors these rules.
 """
 
 from __future__ import annotations

@@ -25,6 +25,12 @@ STRICT_CSP = (
     "style-src 'self'; frame-ancestors 'self'"
 )
 DEMO_COOKIE_AGE = 3600
+POSTER = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 9">'
+    '<linearGradient id="g" x2="1" y2="1"><stop stop-color="#3b5998"/><stop offset="1" stop-color="#c0392b"/>'
+    '</linearGradient><rect width="16" height="9" fill="url(#g)"/>'
+    '<circle cx="8" cy="3.2" r="1.8" fill="#fff8"/><path d="M7.4 2.3v1.8l1.5-.9z" fill="#222"/></svg>'
+)
 
 
 @bp.get("/")
@@ -64,6 +70,18 @@ def stand_in_pixel(tracker_id: str) -> Response:
 def stand_in_frame(tracker_id: str) -> Response:
     tracker = _tracker(tracker_id)
     return _no_store(Response(render_template("demo/frame.html", tracker=tracker), mimetype="text/html"))
+
+
+@bp.get("/demo/post.html")
+def social_post() -> Response:
+    """A social network's embedded post, as a stand-in: what the social embed loads once allowed."""
+    return _no_store(Response(render_template("demo/post.html"), mimetype="text/html"))
+
+
+@bp.get("/demo/poster.svg")
+def poster() -> Response:
+    """A video's poster frame, served by the site itself: a placeholder never asks the third party."""
+    return Response(POSTER, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
 
 
 def _render(nonce: str | None) -> str:

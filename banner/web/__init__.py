@@ -63,8 +63,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.compact = True  # type: ignore[attr-defined]
 
     resolver()  # compile the User-Agent patterns now, not during the first request
-    clients = client_configs(config)
-    svc = _services(app, config, banner_versions(clients))
+    signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)
+    clients = client_configs(config, signer.public_keys)
+    svc = _services(app, config, signer, banner_versions(clients))
     app.extensions[EXTENSION] = svc
     app.before_request(svc.flusher.ensure_running)
 
@@ -88,7 +89,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _services(app: Flask, config: Config, versions: dict[Variant, str]) -> Services:
+def _services(app: Flask, config: Config, signer: TokenSigner, versions: dict[Variant, str]) -> Services:
     """Connect the store and its helpers; the app starts even while Redis is down (writes spool)."""
     redis = connect(config.service)
     policy = config.policy
@@ -105,7 +106,6 @@ def _services(app: Flask, config: Config, versions: dict[Variant, str]) -> Servi
         revocations.sync()
     except StoreUnavailable:
         log.warning("consent store unavailable at start-up; consent writes will be spooled")
-    signer = TokenSigner(config.service.signing_keys, policy.consent_max_age_seconds)
     proofs = Proofs(store, Path(config.service.archive_dir), config.service.signing_keys, policy.hot_days)
     return Services(config, signer, store, durable, tally, revocations, flusher, versions, proofs)
 

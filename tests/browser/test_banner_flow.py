@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.support.browser import (
+    BANNER,
     BAR,
     DIALOG,
     NON_ESSENTIAL_COOKIES,
@@ -55,7 +56,7 @@ def test_reject_all_keeps_trackers_inert_and_reload_shows_no_banner(page: Any, c
 
     page.reload()
     page.wait_for_function("() => window.consent && window.consent.decision")
-    assert page.locator("consent-banner").count() == 0
+    assert page.locator(BANNER).count() == 0
     assert page.evaluate("() => consent.decision.token_status") == "valid"
     wait_loaded(page, ["session"])
     page.wait_for_timeout(300)  # time for a denied tracker to (wrongly) run
@@ -74,7 +75,7 @@ def test_accept_all_runs_trackers_in_document_order(page: Any, context: Any, liv
     assert page.evaluate(allows, tag) == [True, True, tag + "&gdpr=1&gdpr_consent="]
     page.reload()
     wait_loaded(page, SCRIPT_TRACKERS)
-    assert page.locator("consent-banner").count() == 0
+    assert page.locator(BANNER).count() == 0
 
 
 def test_customize_enables_exactly_the_chosen_categories(page: Any, context: Any, live: Live) -> None:
@@ -197,7 +198,7 @@ def test_works_when_served_from_another_host(page: Any, context: Any, live: Live
     assert consent_cookies[0]["sameSite"] == "Lax"
     page.reload()
     page.wait_for_function("() => window.consent && window.consent.decision")
-    assert page.locator("consent-banner").count() == 0
+    assert page.locator(BANNER).count() == 0
     assert page.evaluate("() => consent.decision.categories.advertising") is True
 
 

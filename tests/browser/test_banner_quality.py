@@ -11,6 +11,8 @@ from tests.support.browser import (
     BAR,
     DIALOG,
     FOCUSED,
+    RECORD_CSP_VIOLATIONS,
+    RECORD_WARNINGS,
     SCRIPT_TRACKERS,
     Live,
     assert_accessible,
@@ -54,7 +56,7 @@ def test_keyboard_only_flow(page: Any, context: Any, live: Live) -> None:
     _tab_to(page, "Customize")
     page.keyboard.press("Enter")
     assert page.locator(DIALOG).is_visible()
-    assert page.evaluate(FOCUSED)["cls"] == "dialog"
+    assert page.evaluate(FOCUSED)["cls"] == "prefs"
     for _ in range(25):  # focus stays in the dialog, wrapping around
         page.keyboard.press("Tab")
         assert page.evaluate(FOCUSED)["inDialog"] is True
@@ -65,7 +67,7 @@ def test_keyboard_only_flow(page: Any, context: Any, live: Live) -> None:
     page.keyboard.press("Shift+Tab")  # from the first layer's container back into the page
     _tab_to(page, "Customize")
     page.keyboard.press("Enter")
-    _tab_to(page, "", element_id="c-analytics")
+    _tab_to(page, "", element_id="consent-service-analytics")
     page.keyboard.press("Space")
     _tab_to(page, "Save choices")
     page.keyboard.press("Enter")
@@ -134,10 +136,7 @@ def test_dnt_and_gpc_notices_and_gpc_denies_ad_networks(context: Any, live: Live
 def test_strict_csp_page(page: Any, live: Live) -> None:
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', (e) => "
-        "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     response = page.goto(live.origin + "/demo/strict")
     assert "'strict-dynamic'" in response.headers["content-security-policy"]
     page.wait_for_function("() => window.consent && window.consent.decision")
@@ -154,14 +153,6 @@ def test_strict_csp_page(page: Any, live: Live) -> None:
 INJECTED_HELD_SCRIPTS = """
 <script type="text/plain" data-consent-category="necessary">window.injected = "inline";</script>
 <script type="text/plain" data-consent-category="necessary" data-consent-src="/demo/t/ga4.js"></script>
-"""
-RECORD_WARNINGS = """
-window.__warnings = [];
-const warn = console.warn;
-console.warn = (...args) => {
-  window.__warnings.push(args.map((a) => (a instanceof Element ? a.outerHTML : String(a))).join(' '));
-  warn(...args);
-};
 """
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.browser import (
     ARTIFACTS,
+    BANNER,
     BAR,
     CLS_OBSERVER,
     COUNTRY_HEADER,
@@ -149,7 +150,7 @@ def test_us_visitor_gets_opt_out_and_do_not_sell_turns_ad_networks_off(visitor: 
     wait_loaded(page, ["ga4", "inline_ad", "ima"])
     page.wait_for_timeout(300)
     assert "doubleclick" not in loaded(page) and "xandr" not in loaded(page)
-    assert page.locator("consent-banner").count() == 0
+    assert page.locator(BANNER).count() == 0
 
 
 def test_consent_given_in_one_regime_holds_in_another(visitor: Any, live_geo: Live) -> None:
@@ -168,7 +169,7 @@ def test_consent_given_in_one_regime_holds_in_another(visitor: Any, live_geo: Li
     page.wait_for_timeout(300)  # time for a denied tracker to (wrongly) run
     assert page.evaluate("() => [consent.decision.regime, consent.decision.token_status]") == ["opt_out", "valid"]
     assert loaded(page) == ["session"]
-    assert page.locator("consent-banner").count() == 0
+    assert page.locator(BANNER).count() == 0
 
 
 def test_notice_layout_elsewhere(visitor: Any, live_geo: Live) -> None:

@@ -1,4 +1,4 @@
-"""Helpers shared by the browser tests: reading the banner's shadow DOM and the page state."""
+"""Helpers shared by the browser tests: finding the banner in the page and reading the page state."""
 
 from __future__ import annotations
 
@@ -31,9 +31,16 @@ new PerformanceObserver((list) => {
 """
 
 
+def secure_origin_args(*origins: str) -> list[str]:
+    """Chromium treats these http origins as secure contexts, as https pages are: WebCrypto works."""
+    return [*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={','.join(origins)}"]
+
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-BAR = "consent-banner .bar"
-DIALOG = "consent-banner .dialog"
+BANNER = "#consent-service-banner"
+BAR = f"{BANNER} .first"
+DIALOG = f"{BANNER} .prefs"
+PLACEHOLDER = ".consent-placeholder"
 #: Stand-in trackers that run as scripts, in document order on the demo page.
 SCRIPT_TRACKERS = ["ga4", "prefs", "doubleclick", "inline_ad", "xandr", "ima", "social_buttons"]
 NON_ESSENTIAL_COOKIES = {
@@ -55,12 +62,27 @@ NON_ESSENTIAL_COOKIES = {
 }
 
 FOCUSED = """() => {
-  const root = document.querySelector('consent-banner').shadowRoot;
-  const el = root.activeElement;
-  if (!el) return null;
+  const root = document.getElementById('consent-service-banner');
+  const el = document.activeElement;
+  if (!root || !root.contains(el)) return null;
   return {id: el.id, cls: el.className, text: el.textContent.trim(),
-          inDialog: root.querySelector('.dialog').contains(el), inBar: root.querySelector('.bar').contains(el)};
+          inDialog: root.querySelector('.prefs').contains(el), inBar: root.querySelector('.first').contains(el)};
 }"""
+
+#: Records console warnings in ``window.__warnings``, elements as their markup.
+RECORD_WARNINGS = """
+window.__warnings = [];
+const warn = console.warn;
+console.warn = (...args) => {
+  window.__warnings.push(args.map((a) => (a instanceof Element ? a.outerHTML : String(a))).join(' '));
+  warn(...args);
+};
+"""
+#: Records Content Security Policy violations in ``window.__csp``.
+RECORD_CSP_VIOLATIONS = (
+    "document.addEventListener('securitypolicyviolation', (e) => "
+    "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 
 
 def open_demo(page: Any, url: str) -> None:
@@ -105,7 +127,7 @@ class Live:
         return f"http://publisher.test:{self.port}"
 
 
-def assert_accessible(page: Any) -> None:
-    """No axe-core violations on the page as it is now."""
-    results = Axe().run(page)
+def assert_accessible(page: Any, within: str | None = None) -> None:
+    """No axe-core violations on the page as it is now (or in the elements ``within`` selects)."""
+    results = Axe().run(page, context=within)
     assert results.violations_count == 0, results.generate_report()
