@@ -67,16 +67,18 @@ def usage(client: Any, keys: list[str]) -> list[int]:
 def report(redis_url: str, base: str, n: int = 1500) -> None:
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     day_hash = keys.day(SITE, day_key(datetime.now(UTC)))
-    log_key, dnt_key = keys.log(SITE), keys.signal_log(SITE, "dnt")
+    logs, dnt_logs = keys.logs(SITE), keys.signal_logs(SITE, "dnt")
     ids = post_consents(base, n)
+    time.sleep(FLUSH_INTERVAL + 0.5)  # counts reach the day hash through the tally
     records = usage(client, [keys.record(SITE, i) for i in ids])
-    log_bytes, dnt_bytes, day_first = usage(client, [log_key, dnt_key, day_hash])
+    log_bytes, dnt_bytes = sum(usage(client, logs)), sum(usage(client, dnt_logs))
+    (day_first,) = usage(client, [day_hash])
     fields_first = client.hlen(day_hash)
     post_consents(base, n, offset=n)
-    time.sleep(FLUSH_INTERVAL + 0.5)  # request counts reach the day hash too
+    time.sleep(FLUSH_INTERVAL + 0.5)
     (day_second,) = usage(client, [day_hash])
-    per_log_entry = log_bytes / max(1, client.xlen(log_key))
-    per_dnt_entry = dnt_bytes / max(1, client.xlen(dnt_key))
+    per_log_entry = log_bytes / max(1, sum(client.xlen(k) for k in logs))
+    per_dnt_entry = dnt_bytes / max(1, sum(client.xlen(k) for k in dnt_logs))
     per_consent = statistics.mean(records) + per_log_entry + per_dnt_entry / 3
     print(f"Redis memory (MEMORY USAGE, {n} consents in a mix of browsers, devices, actions; 1 in 3 with DNT)")
     rows = [
