@@ -10,6 +10,7 @@
   if (window.consent && window.consent.decision) return;
 
   const cfg = __CONFIG__;
+  const variant = pickVariant(cfg); /* before anything reads cfg: banner/variant.js */
   const css = __CSS__;
   const T = cfg.texts;
   const regime = cfg.regime;
@@ -210,7 +211,7 @@
 
   /** Record the choice; if the service cannot be reached, still honor it for this page. */
   function save(action, choices, overrides) {
-    const body = { site: cfg.site, choices: choices, trackers: overrides, action: action, lang: cfg.lang };
+    const body = { site: cfg.site, choices: choices, trackers: overrides, action: action, lang: cfg.lang, variant: variant };
 
     return request('POST', body).then(
       (answer) => {
@@ -383,7 +384,7 @@
       (details ? dialog : bar).focus();
       if (!details && !open.shown) {
         open.shown = true;
-        nav.sendBeacon(url('events'), JSON.stringify({ site: cfg.site, type: 'shown' }));
+        nav.sendBeacon(url('events'), JSON.stringify({ site: cfg.site, type: 'shown', variant: variant }));
       }
     }
 

@@ -104,7 +104,7 @@ def test_whole_response_fits_the_weight_budget(client: FlaskClient, lang: str) -
     assert len(zipped.data) == size
 
 
-def test_every_variant_fits_the_weight_budget(app: Flask) -> None:
+def test_every_bundle_fits_the_weight_budget(app: Flask) -> None:
     bundles = app.extensions[EXTENSION]
     assert set(bundles) == {("demo", lang, regime) for lang in ("en", "fr") for regime in Regime}
     sizes = {key: len(gzip.compress(bundle.body, compresslevel=9)) for key, bundle in bundles.items()}

@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from banner.core.client_config import Variant, client_configs
+from banner.core.client_config import BundleKey, client_configs
 from banner.core.config import Config
 from banner.core.config_checks import deployment_warnings
 from banner.core.config_parse import load_config
@@ -53,7 +53,7 @@ def check_config(path: str | None, schema: bool, reference: bool) -> None:
         click.echo(f"  {warning}")
 
 
-def banner_sizes(config: Config) -> dict[Variant, int]:
+def banner_sizes(config: Config) -> dict[BundleKey, int]:
     """Gzipped bytes of every banner this config serves, built as the service builds them."""
     bundles = build_bundles(client_configs(config), current_app.static_folder or "static")
-    return {variant: len(bundle.gzipped) for variant, bundle in bundles.items()}
+    return {key: len(bundle.gzipped) for key, bundle in bundles.items()}
