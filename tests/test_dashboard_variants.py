@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from banner.core.variant_stats import compare
+from banner.web.dashboard.reports import category_labels
 from tests.support import edited_app, post_consent, services_of, utc_today
 from tests.support.dashboard import sign_in
-from tests.support.variants import TWO_VARIANTS
+from tests.support.variants import NO_TEST, TWO_VARIANTS
 
 TODAY = f"{utc_today()[:4]}-{utc_today()[4:6]}-{utc_today()[6:]}"
 
@@ -52,7 +55,7 @@ def test_the_page_shows_what_each_variant_counted(variant_app: Flask, signed_in:
         '        <td class="num">2</td><td class="num">1</td><td class="num">50.0%</td>'
     ) in html
     assert (
-        '<tr><th scope="row">b (layout box; 1 text(s) in en, fr)</th><td class="num">50%</td>\n'
+        '<tr><th scope="row">b (layout box; 2 text(s) in en, fr)</th><td class="num">50%</td>\n'
         '        <td class="num">3</td><td class="num">2</td><td class="num">66.7%</td>'
     ) in html
     assert "Not enough data yet: b has 2 consents, a 1; each needs 100." in html
@@ -102,8 +105,8 @@ def test_the_audit_export_names_each_records_variant(variant_app: Flask, signed_
     assert sorted(line["variant"] for line in lines) == ["a", "b"]
 
 
-def test_a_site_without_a_test_says_so(app: Flask) -> None:
-    client = app.test_client()
+def test_a_site_without_a_test_says_so(environ: dict[str, str], config_copy: Path) -> None:
+    client = edited_app(environ, config_copy, NO_TEST).test_client()
     sign_in(client)
     assert "This site runs no A/B test" in page(client)
 
@@ -115,3 +118,24 @@ def test_the_page_needs_a_sign_in_and_checks_its_parameters(variant_app: Flask, 
     assert bad.status_code == 400 and "must be a date" in bad.get_data(as_text=True)
     unknown = signed_in.get("/dashboard/export/variants.csv?site=nope")
     assert unknown.status_code == 404
+
+
+def test_seed_demo_writes_a_test_with_a_real_difference(app: Flask) -> None:
+    """The shipped config's stopped test gets a month of history, in which b wins more Accept all."""
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--days", "30", "--volume", "120", "--seed", "2015"])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    sign_in(client)
+    html = page(client)
+    assert "b raises analytics opt-in by " in html and "b raises advertising opt-in by " in html
+    svc = services_of(app)
+    start = datetime.now(UTC).date() - timedelta(days=29)
+    keys = [(start + timedelta(days=i)).strftime("%Y%m%d") for i in range(30)]
+    daily = {date.fromisoformat(f"{k[:4]}-{k[4:6]}-{k[6:]}"): n for k, n in svc.store.days("demo", keys).items()}
+    assert len(daily) == 30
+    for fields in daily.values():
+        assert fields["variant:a:views"] + fields["variant:b:views"] == fields["views"]
+        assert fields["variant:a:consents"] + fields["variant:b:consents"] == fields["consents"]
+    a, b = compare(daily, ["a", "b"], category_labels(svc.config)).totals
+    assert a.consents > 1000 and b.consents > 1000
+    assert (b.action_share("accept_all") or 0) > (a.action_share("accept_all") or 0) + 0.05

@@ -50,7 +50,9 @@ def test_a_bundle_carries_its_running_variants_as_overrides_only() -> None:
 
 
 def test_a_site_without_variants_keeps_its_bundle_and_its_hashes() -> None:
-    config = parse(shipped())
+    data = shipped()
+    del data["sites"][0]["variants"]
+    config = parse(data)
     clients = client_configs(config)
     assert all("variants" not in client for client in clients.values())
     versions = banner_versions(config, clients)
@@ -95,7 +97,9 @@ def test_every_bundle_of_a_running_test_is_built_once_and_fits_the_budget(varian
     bundles = variant_app.extensions[EXTENSION]
     assert set(bundles) == {("demo", lang, regime) for lang in ("en", "fr") for regime in Regime}
     for key, bundle in bundles.items():
-        assert '"variants":[["b",50,{"title":"Cookies ' in bundle.body.decode(), key
+        accept = {"en": "Allow all", "fr": "Tout autoriser"}[key[1]]
+        assert '"variants":[["b",50,{"title":"' in bundle.body.decode(), key
+        assert f'"accept_all":"{accept}"}},"box"]]' in bundle.body.decode(), key
         assert len(gzip.compress(bundle.body, compresslevel=9)) <= BUDGET, key
     versions = services_of(variant_app).banner_versions
     assert len(versions) == 2 * len(bundles)
@@ -160,6 +164,8 @@ def test_the_banner_draws_keeps_and_applies_a_variant_as_the_service_hashes_it(
 
 
 def test_check_config_lists_the_variants_and_their_shares(runner: FlaskCliRunner, config_copy: Path) -> None:
+    shipped_result = runner.invoke(args=["check-config", str(config_copy)])
+    assert "  A/B variants: a 100%, b 0% (box)\n" in shipped_result.stdout
     result = runner.invoke(args=["check-config", str(edit_config(config_copy, TWO_VARIANTS))])
     assert result.exit_code == 0, result.output
     assert "  A/B variants: a 50%, b 50% (box)\n" in result.stdout

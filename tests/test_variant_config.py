@@ -45,8 +45,19 @@ def test_a_variant_is_read_with_only_its_overrides() -> None:
     assert schema_problems(with_variants(B)) == []
 
 
-def test_a_site_without_variants_shows_only_its_own_banner() -> None:
-    assert parse(shipped()).sites["demo"].variant_ids == ("a",)
+def test_the_shipped_site_has_a_stopped_test_and_a_site_without_one_shows_only_its_own_banner() -> None:
+    assert parse(shipped()).sites["demo"].variants == (
+        Variant(
+            "b",
+            0,
+            "box",
+            {
+                "en": {"title": "Cookies on this site", "accept_all": "Allow all"},
+                "fr": {"title": "Les cookies de ce site", "accept_all": "Tout autoriser"},
+            },
+        ),
+    )
+    assert parse(with_variants()).sites["demo"].variant_ids == ("a",)
 
 
 @pytest.mark.parametrize(
@@ -186,8 +197,8 @@ def test_a_layout_that_draws_reject_unlike_accept_is_refused() -> None:
 
 def test_an_unfair_variant_config_does_not_start_the_app(config_copy: Path, environ: dict[str, str]) -> None:
     unfair = (
-        '\n[[sites.variants]]\nid = "b"\nweight = 50\n'
-        'texts.en.reject_all = "Accept essentials"\ntexts.fr.reject_all = "Tout refuser"\n'
+        ('texts.en.accept_all = "Allow all"', 'texts.en.reject_all = "Accept essentials"'),
+        ('texts.fr.accept_all = "Tout autoriser"', 'texts.fr.reject_all = "Tout refuser"'),
     )
     with pytest.raises(ConfigError, match=r"sites\[0\]\.variants\[0\]: variant 'b' would not show Reject all"):
-        edited_app(environ, config_copy, ('languages = ["en", "fr"]\n', 'languages = ["en", "fr"]\n' + unfair))
+        edited_app(environ, config_copy, *unfair)

@@ -15,7 +15,7 @@ from banner.core.regimes import Regime
 from banner.store import keys
 from banner.store.codec import dump_record, load_record
 from tests.support import DESKTOP_UA, edited_app, post_consent, services_of, utc_today
-from tests.support.variants import TWO_VARIANTS
+from tests.support.variants import NO_TEST, TWO_VARIANTS
 
 
 @pytest.fixture()
@@ -101,7 +101,9 @@ def test_views_and_consents_are_counted_per_variant(variant_app: Flask, visitor:
     assert counts["bot_consents"] == 1  # and in no variant's figures
 
 
-def test_a_site_without_variants_counts_no_variant_and_records_a(app: Flask, client: FlaskClient) -> None:
+def test_a_site_without_variants_counts_no_variant_and_records_a(environ: dict[str, str], config_copy: Path) -> None:
+    app = edited_app(environ, config_copy, NO_TEST)
+    client = app.test_client()
     consent = post_consent(client, variant="b").get_json()
     assert shown(client, variant="b").status_code == 204
     record = services_of(app).store.record("demo", consent["id"])
