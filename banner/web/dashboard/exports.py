@@ -85,9 +85,9 @@ def export_jsonl() -> Response:
     return download(stream_with_context(lines), "application/x-ndjson", filename(selection, "consents", "jsonl"))
 
 
-def download(body: Iterable[str] | str, mimetype: str, filename: str) -> Response:
+def download(body: Iterable[str] | str, mimetype: str, name: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
