@@ -66,6 +66,7 @@ SECTIONS = [
     "sites.0.origins",
     "sites.0.languages",
     "sites.0.cookie_domain",
+    "sites.0.variants",
     "sites.0",
     "categories.0.google_consent_mode",
     "categories.1.text",

@@ -11,11 +11,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from banner.core.config_summary import BANNER_BUDGET
 from banner.core.regimes import Regime
 from banner.web.script import EXTENSION
 from tests.support import edited_app, services_of, utc_today
 
-BUDGET = 6 * 1024
+BUDGET = BANNER_BUDGET
 
 
 def _config_of(body: bytes) -> dict:
@@ -104,7 +105,7 @@ def test_whole_response_fits_the_weight_budget(client: FlaskClient, lang: str) -
     assert len(zipped.data) == size
 
 
-def test_every_variant_fits_the_weight_budget(app: Flask) -> None:
+def test_every_bundle_fits_the_weight_budget(app: Flask) -> None:
     bundles = app.extensions[EXTENSION]
     assert set(bundles) == {("demo", lang, regime) for lang in ("en", "fr") for regime in Regime}
     sizes = {key: len(gzip.compress(bundle.body, compresslevel=9)) for key, bundle in bundles.items()}

@@ -42,10 +42,20 @@ class Sealer:
 
 
 def seal_holds(public_key: str, document: dict[str, Any], signature: str) -> bool:
-    """True when ``signature`` is the public key's signature of the document's canonical JSON."""
+    """True when ``signature`` is the public key's signature of the document's canonical JSON.
+
+    Both are read only in their one canonical spelling (lower-case hex), so no byte of a sealed
+    file can change, not even a letter's case, and still verify.
+    """
+    if not (_is_lower_hex(public_key) and _is_lower_hex(signature)):
+        return False
     try:
         key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key))
         key.verify(bytes.fromhex(signature), canonical(document))
     except (ValueError, InvalidSignature):
         return False
     return True
+
+
+def _is_lower_hex(text: str) -> bool:
+    return bool(text) and all(c in "0123456789abcdef" for c in text)

@@ -1,7 +1,8 @@
 """What the banner shows for one site and language, and the version hash of exactly that.
 
 The consent record stores :func:`banner_version` so an auditor can tell which texts, categories
-and trackers the visitor saw when they chose.
+and trackers the visitor saw when they chose (with A/B variants, of the variant's config as the
+banner applies it: :mod:`banner.core.variants`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,8 @@ from typing import Any
 
 from banner.core.config import Config, Site
 from banner.core.config_spec_banner import EMBED_TEXTS
+from banner.core.layouts import DEFAULT_LAYOUT, LAYOUTS
 from banner.core.regimes import Regime
-
-#: First-layer layouts the banner can draw; every one shows Reject exactly as it shows Accept.
-LAYOUTS = ("bar", "box", "modal")
-DEFAULT_LAYOUT = "bar"
-#: Click-to-load placeholder texts, for a configuration that does not give them yet.
-#: ``{tracker}`` is replaced by the tracker's name.
 
 _BODY = {Regime.OPT_IN: "body", Regime.OPT_OUT: "optout_body", Regime.NOTICE: "notice_body"}
 _LAYOUT_BUTTONS = {Regime.OPT_IN: (), Regime.OPT_OUT: ("ok", "do_not_sell"), Regime.NOTICE: ("ok",)}
@@ -76,6 +72,7 @@ def client_config(
             "note": config.texts[lang].get("dnt_notice") or policy.dnt_notice,
         },
         "texts": layout_texts(config.texts[lang], regime),
+        **_running(variant_entries(config, site, lang, regime)),
         "categories": [
             [
                 c.id,
@@ -98,22 +95,37 @@ def layout_texts(texts: Mapping[str, str], regime: Regime) -> dict[str, str]:
     return kept
 
 
-Variant = tuple[str, str, Regime]  # (site id, language, regime): one banner a visitor can get
+def variant_entries(config: Config, site: Site, lang: str, regime: Regime) -> list[list[Any]]:
+    """Every A/B variant of the site as ``[id, weight, text overrides, layout or None]``.
+
+    Only the texts a variant shows differently in this language and regime are overrides.
+    """
+    own = layout_texts(config.texts[lang], regime)
+    entries: list[list[Any]] = []
+    for variant in site.variants:
+        texts = layout_texts({**config.texts[lang], **variant.texts.get(lang, {})}, regime)
+        changed = {name: text for name, text in texts.items() if own.get(name) != text}
+        entries.append([variant.id, variant.weight, changed, variant.layout])
+    return entries
 
 
-def client_configs(config: Config, public_keys: Sequence[str]) -> dict[Variant, dict[str, Any]]:
-    """The client config of every banner variant."""
+def _running(entries: list[list[Any]]) -> dict[str, Any]:
+    """What the bundle carries: the variants a new visitor can draw (weight above 0), if any."""
+    running = [entry for entry in entries if entry[1] > 0]
+    return {"variants": running} if running else {}
+
+
+BundleKey = tuple[str, str, Regime]  # (site id, language, regime): one banner.js a visitor can get
+
+
+def client_configs(config: Config, public_keys: Sequence[str]) -> dict[BundleKey, dict[str, Any]]:
+    """The client config of every banner.js bundle."""
     return {
         (site.id, lang, regime): client_config(config, site, lang, regime, public_keys)
         for site in config.sites.values()
         for lang in site.languages
         for regime in Regime
     }
-
-
-def banner_versions(clients: Mapping[Variant, Mapping[str, Any]]) -> dict[Variant, str]:
-    """The version hash of every banner variant."""
-    return {variant: banner_version(client) for variant, client in clients.items()}
 
 
 def banner_version(client: Mapping[str, Any]) -> str:

@@ -50,6 +50,10 @@ REQUIRED_TEXTS: tuple[str, ...] = (
 )
 
 
+#: The site's own banner, as A/B variants name it.
+BASE_VARIANT = "a"
+
+
 class TrackerKind(enum.StrEnum):
     """What sort of tracker a page loads; decisions list trackers by kind."""
 
@@ -90,6 +94,20 @@ class Tracker:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """An A/B variant of a site's banner: other words or another layout for a share of new visitors.
+
+    ``texts`` holds only the overrides, by language; ``layout`` None keeps the site's own. The
+    site's own banner is variant ``a`` and is not listed.
+    """
+
+    id: str
+    weight: int  # percent of new visitors
+    layout: str | None = None
+    texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class Site:
     """A website that embeds the banner."""
 
@@ -99,10 +117,16 @@ class Site:
     cookie_name: str = "consent"
     cookie_domain: str = ""
     languages: tuple[str, ...] = ("en",)
+    variants: tuple[Variant, ...] = ()
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    @property
+    def variant_ids(self) -> tuple[str, ...]:
+        """Every variant a visitor can be shown, the site's own (``a``) first; just ``a`` without a test."""
+        return (BASE_VARIANT, *(v.id for v in self.variants))
 
 
 @dataclass(frozen=True)

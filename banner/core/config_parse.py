@@ -26,6 +26,7 @@ from banner.core.config import (
 )
 from banner.core.config_reader import Section
 from banner.core.config_spec import ROOT
+from banner.core.config_variants import check_fairness, read_variants
 from banner.core.errors import ConfigError
 from banner.core.regimes import Jurisdictions, Regime, default_countries
 
@@ -58,6 +59,7 @@ def parse_config(data: Mapping[str, Any], source: str, environ: Mapping[str, str
         raise root.fail("categories", "at least one category must be required = true")
     languages = {lang for site in sites for lang in site.languages}
     texts = _texts(root, languages)
+    check_fairness(root, sites, texts)
     for i, category in enumerate(categories):
         for lang in sorted(languages - category.text.keys()):
             raise root.fail(f"categories[{i}].text.{lang}", "missing for a site language")
@@ -187,13 +189,15 @@ def _tracker(s: Section, category_ids: set[str]) -> Tracker:
 
 
 def _site(s: Section) -> Site:
+    languages = s.values("languages", str) or ("en",)
     return Site(
         id=s.value("id", str),
         name=s.value("name", str),
         origins=s.values("origins", str),
         cookie_name=s.value("cookie_name", str),
         cookie_domain=s.value("cookie_domain", str),
-        languages=s.values("languages", str) or ("en",),
+        languages=languages,
+        variants=read_variants(s, languages),
     )
 
 

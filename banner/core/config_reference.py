@@ -36,6 +36,8 @@ def _meaning(field: Field) -> str:
 def _names(table: Table) -> str:
     required = ", ".join(f"`{f.name}`" for f in table.fields if f.required)
     optional = ", ".join(f"`{f.name}`" for f in table.fields if not f.required)
+    if not required:
+        return optional
     return required + (f"; optional: {optional}" if optional else "")
 
 

@@ -1,4 +1,5 @@
-"""The keys of what the banner shows: ``[[sites]]``, ``[[categories]]``, ``[[trackers]]``, ``[texts.<lang>]``.
+"""The keys of what the banner shows: ``[[sites]]`` and their ``[[sites.variants]]``, ``[[categories]]``,
+``[[trackers]]``, ``[texts.<lang>]``.
 
 Declared once, as in :mod:`banner.core.config_spec`, which puts them under the file's top level.
 """
@@ -9,6 +10,7 @@ import re
 
 from banner.core.config import GCM_KEYS, REQUIRED_TEXTS, TrackerKind
 from banner.core.config_fields import REQUIRED, Child, Field, Shape, Table
+from banner.core.layouts import DEFAULT_LAYOUT, LAYOUTS
 
 ID = r"[a-z0-9-]{1,40}"
 #: A whole site (or category) id, for code outside the config that must recognise one.
@@ -19,6 +21,84 @@ ORIGIN = r"https?://[A-Za-z0-9.-]+(:\d{1,5})?"
 HOST = r"[A-Za-z0-9.-]{1,253}"
 COOKIE = r"[A-Za-z0-9_.*-]{1,80}"
 COOKIE_NAME = r"[A-Za-z0-9_-]{1,40}"
+VARIANT_ID = r"[a-z0-9][a-z0-9-]{0,15}"
+
+#: Every banner text, by name; the ones in REQUIRED_TEXTS must be given for every language.
+BANNER_TEXTS = {
+    "title": "Heading of the banner and of the choices dialog",
+    "body": "First-layer text under opt_in",
+    "accept_all": "Accept all button",
+    "reject_all": "Reject all button, as prominent as Accept all",
+    "customize": "Button that opens the per-category choices",
+    "save": "Button that saves the per-category choices",
+    "close": "Label of the choices dialog's close button",
+    "policy_link": "Text of the link to policy.url",
+    "dnt_notice": "Shown when the browser sends Do Not Track: whether the policy honors it",
+    "gpc_notice": "Shown when the browser sends Global Privacy Control and the policy honors it",
+    "optout_body": "First-layer text under opt_out",
+    "do_not_sell": "The opt_out button that turns every ad_network tracker off",
+    "notice_body": "First-layer text under notice",
+    "ok": "Acknowledge button under opt_out and notice",
+    "trackers": "Heading of a category's list of trackers",
+    "cookies": "Label of a tracker's cookies",
+    "always_on": "Badge on required categories",
+    "hosts": "Label of a tracker's hosts",
+    **{f"kind_{kind.value}": f"Name of the {kind.value} kind of tracker" for kind in TrackerKind},
+    "embed_notice": "A held embed's placeholder: what loading it means; {tracker} is the tracker's name",
+    "embed_load_once": "Placeholder button that loads this one embed without recording anything",
+    "embed_always_allow": "Placeholder button that records consent for the tracker; {tracker} is its name",
+}
+#: The placeholder's texts where a language leaves them out.
+EMBED_TEXTS = {
+    "embed_notice": "Loading it connects you to {tracker}, which can set cookies and recognise you.",
+    "embed_load_once": "Load this time",
+    "embed_always_allow": "Always allow {tracker}",
+}
+
+#: Texts a variant may not change: the policy's own statements are the same for every visitor.
+POLICY_TEXTS = ("dnt_notice", "gpc_notice")
+
+VARIANT_TEXTS = Table(
+    "[sites.variants.texts.<lang>]",
+    "Texts this variant shows instead of the site's in one language, the same names in every language "
+    "the site lists, any of",
+    fields=tuple(
+        Field(name, str, description, None) for name, description in BANNER_TEXTS.items() if name not in POLICY_TEXTS
+    ),
+    compact=True,
+)
+
+VARIANT = Table(
+    "[[sites.variants]]",
+    "An A/B variant of the site's banner, checked at start-up to keep Reject all as prominent as Accept all",
+    fields=(
+        Field("id", str, "The variant's id in counters and consent records; a is the site's own", pattern=VARIANT_ID),
+        Field(
+            "weight",
+            int,
+            "Percent of new visitors shown this variant; variant a gets what the variants leave",
+            minimum=0,
+            maximum=100,
+        ),
+        Field(
+            "layout",
+            str,
+            "The first layer's layout",
+            default=DEFAULT_LAYOUT,
+            choices=tuple(LAYOUTS),
+        ),
+    ),
+    children=(
+        Child(
+            "texts",
+            VARIANT_TEXTS,
+            "Text overrides by language",
+            Shape.MAP,
+            key_pattern=LANG,
+            key_name="<lang>",
+        ),
+    ),
+)
 
 
 SITE = Table(
@@ -46,6 +126,7 @@ SITE = Table(
         ),
         Field("languages", str, "Banner languages; the first is the default", ("en",), many=True, pattern=LANG),
     ),
+    children=(Child("variants", VARIANT, "A/B variants of the banner; the site's own is variant a", Shape.ARRAY),),
 )
 
 CATEGORY_TEXT = Table(
@@ -104,38 +185,6 @@ TRACKER = Table(
         ),
     ),
 )
-
-#: Every banner text, by name; the ones in REQUIRED_TEXTS must be given for every language.
-BANNER_TEXTS = {
-    "title": "Heading of the banner and of the choices dialog",
-    "body": "First-layer text under opt_in",
-    "accept_all": "Accept all button",
-    "reject_all": "Reject all button, as prominent as Accept all",
-    "customize": "Button that opens the per-category choices",
-    "save": "Button that saves the per-category choices",
-    "close": "Label of the choices dialog's close button",
-    "policy_link": "Text of the link to policy.url",
-    "dnt_notice": "Shown when the browser sends Do Not Track: whether the policy honors it",
-    "gpc_notice": "Shown when the browser sends Global Privacy Control and the policy honors it",
-    "optout_body": "First-layer text under opt_out",
-    "do_not_sell": "The opt_out button that turns every ad_network tracker off",
-    "notice_body": "First-layer text under notice",
-    "ok": "Acknowledge button under opt_out and notice",
-    "trackers": "Heading of a category's list of trackers",
-    "cookies": "Label of a tracker's cookies",
-    "always_on": "Badge on required categories",
-    "hosts": "Label of a tracker's hosts",
-    **{f"kind_{kind.value}": f"Name of the {kind.value} kind of tracker" for kind in TrackerKind},
-    "embed_notice": "A held embed's placeholder: what loading it means; {tracker} is the tracker's name",
-    "embed_load_once": "Placeholder button that loads this one embed without recording anything",
-    "embed_always_allow": "Placeholder button that records consent for the tracker; {tracker} is its name",
-}
-#: The placeholder's texts where a language leaves them out.
-EMBED_TEXTS = {
-    "embed_notice": "Loading it connects you to {tracker}, which can set cookies and recognise you.",
-    "embed_load_once": "Load this time",
-    "embed_always_allow": "Always allow {tracker}",
-}
 
 TEXTS = Table(
     "[texts.<lang>]",

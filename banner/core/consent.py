@@ -12,7 +12,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from banner.core.config import Config, Site
+from banner.core.config import BASE_VARIANT, Config, Site
 from banner.core.errors import InvalidInput, UnknownSite
 
 ID_BYTES = 12  # 16 URL-safe characters, 96 bits: unguessable, short in the cookie
@@ -31,6 +31,7 @@ class ConsentRequest:
     choices: dict[str, bool]
     trackers: dict[str, bool]
     lang: str
+    variant: str = BASE_VARIANT
 
 
 def new_consent_id() -> str:
@@ -49,11 +50,18 @@ def site_of(config: Config, site_id: Any) -> Site:
     return site
 
 
+def variant_of(site: Site, value: Any) -> str:
+    """The variant a request names (``variant`` in a body, ``a`` when absent): a configured id, else ``a``."""
+    if not isinstance(value, str):
+        raise InvalidInput("'variant' must be a string", "variant")
+    return value if value in site.variant_ids else BASE_VARIANT
+
+
 def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
     """Validate a ``POST /api/v1/consent`` body; every problem is an :class:`InvalidInput`."""
     if not isinstance(body, dict):
         raise InvalidInput("body must be a JSON object")
-    unknown = set(body) - {"site", "choices", "trackers", "action", "lang"}
+    unknown = set(body) - {"site", "choices", "trackers", "action", "lang", "variant"}
     if unknown:
         raise InvalidInput(f"unknown field {sorted(unknown)[0][:40]!r}", sorted(unknown)[0][:40])
     site = site_of(config, body.get("site"))
@@ -74,6 +82,7 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
         choices=_normalise(config, action, choices),
         trackers=_effective_overrides(config, trackers),
         lang=lang,
+        variant=variant_of(site, body.get("variant", BASE_VARIANT)),
     )
 
 
@@ -132,6 +141,7 @@ class ConsentRecord:
     region: str | None = None
     replaces: str | None = None
     withdrawn_at: str | None = None
+    variant: str = BASE_VARIANT  # the A/B variant shown; a, the site's own banner, when it runs no test
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -147,7 +157,7 @@ class ConsentRecord:
     def is_well_formed(self) -> bool:
         """Every field has its type (a record read back from somewhere we do not control)."""
         texts = (self.id, self.site, self.event, self.action, self.given_at, self.expires_at, self.policy_version)
-        more = (self.banner_version, self.lang, self.device, self.browser, self.os)
+        more = (self.banner_version, self.lang, self.device, self.browser, self.os, self.variant)
         optional = (self.region, self.replaces, self.withdrawn_at)
         return (
             all(isinstance(v, str) and v for v in texts)

@@ -16,6 +16,8 @@ WITHDRAWALS = "withdrawals"  # also bumped by the withdraw script (banner.store.
 BOT_CONSENTS = "bot_consents"
 #: Names of the ``name:value`` counters: one field per distinct value.
 ACTION, EVENT, GRANT, DEVICE, BROWSER, OS, REGION = "action", "event", "grant", "device", "browser", "os", "region"
+#: Prefix of the per-variant counters of a site that runs an A/B test (see :func:`variant_field`).
+VARIANT = "variant"
 
 
 def field(name: str, value: str) -> str:
@@ -58,3 +60,8 @@ def consent_counts(record: ConsentRecord, required: frozenset[str]) -> dict[str,
         if seen["present"]:
             counts[field(CONSENTS, signal)] = 1
     return counts
+
+
+def variant_field(variant: str, name: str) -> str:
+    """A counter of one A/B variant, e.g. ``variant:b:views`` or ``variant:b:grant:analytics``."""
+    return f"{VARIANT}:{variant}:{name}"

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from banner.core import counters
-from banner.core.client_config import Variant
+from banner.core import counters, variants
 from banner.core.clock import day_key, utc_iso
 from banner.core.config import Config
 from banner.core.consent import ConsentRecord, ConsentRequest, new_consent_id
@@ -38,14 +37,14 @@ def record_consent(
     request: ConsentRequest,
     signals: Signals,
     replaces: str | None,
-    shown: Mapping[Variant, str],
+    shown: Mapping[variants.ShownKey, str],
     signer: TokenSigner,
     now: datetime,
 ) -> ConsentWrite:
     """Record ``request`` as given at ``now`` (whole seconds, as the token keeps time).
 
     ``replaces`` is the id of the visitor's previous consent, if any; ``shown`` maps each banner
-    variant to its version hash, the proof of what the visitor saw.
+    (site, language, regime, A/B variant) to its version hash, the proof of what the visitor saw.
     """
     issued_at = now.replace(microsecond=0)
     claim = ConsentClaim(
@@ -57,14 +56,15 @@ def record_consent(
         issued_at=issued_at,
     )
     decision = decide(config, request.site, Verified(TokenStatus.VALID, claim), signals)
-    shown_version = shown[(request.site.id, request.lang, decision.regime)]
+    shown_version = shown[(request.site.id, request.lang, decision.regime, request.variant)]
     expires_at = issued_at + timedelta(days=config.policy.consent_max_age_days)
     record = _record(request, claim, (issued_at, expires_at), decision, shown_version, replaces)
     return ConsentWrite(
         token=signer.sign(claim),
         record=record,
         decision=decision,
-        counts=counters.consent_counts(record, config.required_ids),
+        counts=counters.consent_counts(record, config.required_ids)
+        | variants.consent_counts(request.site, record, config.required_ids),
         signal_entries=_signal_log_entries(record, decision),
         day=day_key(issued_at),
     )
@@ -100,6 +100,7 @@ def _record(
         os=device.os,
         region=decision.signals.region,
         replaces=replaces,
+        variant=request.variant,
     )
 
 

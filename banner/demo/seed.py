@@ -5,6 +5,10 @@ by ``parse_consent_request``, ``record_consent`` makes the token, the record, th
 and the DNT/GPC log entries, and ``ConsentStore.save_consent`` writes them. Their counters, the
 withdrawals', banner views and request counts go through ``ConsentStore.add_counts``, as the
 flusher does.
+
+A site that declares A/B variants gets an even test of all of them (whatever their weights, so a
+stopped test still has its history), in which every variant but ``a`` wins a few more Accept all:
+a real difference for the Variants page to find.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from banner.core import counters
+from banner.core import counters, variants
 from banner.core.clock import day_key, utc_iso
-from banner.core.config import Site
+from banner.core.config import BASE_VARIANT, Site
 from banner.core.consent import parse_consent_request
 from banner.core.devices import classify_user_agent
 from banner.core.recording import ConsentWrite, record_consent
@@ -89,6 +93,8 @@ REGIONS: tuple[tuple[str | None, int], ...] = (
 #: Probability that a visitor who customises grants each category.
 CUSTOM_GRANTS = {"preferences": 0.78, "analytics": 0.56, "advertising": 0.18, "beacons": 0.14, "social": 0.37}
 UPDATE_SHARE, WITHDRAW_SHARE, BOT_SHARE = 0.06, 0.025, 0.012
+#: Extra weight of Accept all (out of about 100) in a variant other than a.
+VARIANT_LIFT = 14
 
 
 @dataclass
@@ -121,9 +127,12 @@ class DemoSeeder:
         report, self.counts = SeedReport(), Counter()
         for index, day in enumerate(days):
             times = self._times(day, self._volume(day, index, len(days), volume), now)
+            shown: Counter[str] = Counter()
             for when in times:
-                self._consent(site, when, progress=index / max(len(days) - 1, 1), report=report)
-            report.views += self._traffic(site, day, len(times), self.counts)
+                variant = self.rng.choice(site.variant_ids) if site.variants else BASE_VARIANT
+                self._consent(site, when, index / max(len(days) - 1, 1), variant, report)
+                shown[variant] += 1
+            report.views += self._traffic(site, day, shown, self.counts)
         self._withdraw_due(site, datetime.max.replace(tzinfo=UTC))
         self.store.add_counts(dict(self.counts))
         return report
@@ -141,9 +150,9 @@ class DemoSeeder:
         count = max(1, round(count * span / 86400))
         return sorted(start + timedelta(seconds=self.rng.uniform(0, span)) for _ in range(count))
 
-    def _consent(self, site: Site, when: datetime, progress: float, report: SeedReport) -> None:
+    def _consent(self, site: Site, when: datetime, progress: float, variant: str, report: SeedReport) -> None:
         bot = self.rng.random() < BOT_SHARE
-        write = self._write(site, self._bot() if bot else self._visitor(), when, progress)
+        write = self._write(site, self._bot() if bot else self._visitor(), when, (progress, variant))
         self._withdraw_due(site, when)
         self.store.save_consent(write.record, write.signal_entries, stamp=when)
         self._count(site, write.day, write.counts)
@@ -166,18 +175,20 @@ class DemoSeeder:
         for field, n in counts.items():
             self.counts[(site.id, day, field)] += n
 
-    def _write(self, site: Site, visitor: Visitor, when: datetime, progress: float) -> ConsentWrite:
+    def _write(self, site: Site, visitor: Visitor, when: datetime, shown: tuple[float, str]) -> ConsentWrite:
+        """``shown``: how far into the period (0 to 1), and the variant the visitor saw."""
         lang = self.rng.choices(site.languages, weights=[3] + [1] * (len(site.languages) - 1))[0]
-        request = parse_consent_request(self.config, {"site": site.id, "lang": lang, **self._choice(visitor, progress)})
+        body = {"site": site.id, "lang": lang, "variant": shown[1], **self._choice(visitor, *shown)}
+        request = parse_consent_request(self.config, body)
         signals = Signals(visitor.dnt, visitor.gpc, classify_user_agent(visitor.user_agent), visitor.region)
         replaces = self.rng.choice(self.recent) if self.recent and self.rng.random() < UPDATE_SHARE else None
         svc = self.services
         return record_consent(self.config, request, signals, replaces, svc.banner_versions, svc.signer, when)
 
-    def _choice(self, visitor: Visitor, progress: float) -> dict[str, Any]:
-        """Accept-all grows slowly over the period (a banner redesign); DNT users refuse more."""
+    def _choice(self, visitor: Visitor, progress: float, variant: str) -> dict[str, Any]:
+        """Accept-all grows slowly over the period (a banner redesign) and in variants; DNT users refuse more."""
         refuse = 2.0 if visitor.dnt or visitor.gpc else 1.0
-        weights = [46 + 10 * progress, 21, 28 * refuse]
+        weights = [46 + 10 * progress + (VARIANT_LIFT if variant != BASE_VARIANT else 0), 21, 28 * refuse]
         action = self.rng.choices(("accept_all", "custom", "reject_all"), weights=weights)[0]
         if action != "custom":
             return {"action": action}
@@ -195,10 +206,15 @@ class DemoSeeder:
     def _bot(self) -> Visitor:
         return Visitor(BOT_AGENT, False, False, "US")
 
-    def _traffic(self, site: Site, day: date, consents: int, counts: Counter[tuple[str, str, str]]) -> int:
-        """Views and request counts of a day, in proportion to its consents."""
+    def _traffic(self, site: Site, day: date, consents: Counter[str], counts: Counter[tuple[str, str, str]]) -> int:
+        """Views and request counts of a day, in proportion to its consents (each variant's, if it runs a test)."""
         key = day_key(day)
-        views = round(consents / self.rng.uniform(0.62, 0.72))
+        views = 0
+        for variant, n in consents.items():
+            seen = round(n / self.rng.uniform(0.62, 0.72))
+            views += seen
+            for field, count in variants.view_counts(site, variant).items():
+                counts[(site.id, key, field)] += count * seen
         requests = round(views * self.rng.uniform(2.2, 2.6))
         bots = round(requests * self.rng.uniform(0.03, 0.05))
         human = requests - bots

@@ -3,7 +3,8 @@
 A record is kept for years (retention) and there is one per consent, so its size is what sizes
 Redis. The stored form uses one- or two-letter keys, epoch seconds for instants, 0/1 for flags,
 and leaves out what is implied: the site and id (both in the key), null fields, signals that were
-absent, the event (``updated`` exactly when it ``replaces`` another consent). Records written
+absent, the event (``updated`` exactly when it ``replaces`` another consent), the A/B variant
+when it is ``a`` (the site's own banner, and every record written before variants). Records written
 in the long form earlier still read. The withdraw script (:mod:`banner.store.scripts`) edits
 the stored form in place and reads ``i``, ``a`` and ``w``.
 """
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from banner.core.clock import utc_iso
+from banner.core.config import BASE_VARIANT
 from banner.core.consent import ConsentRecord
 
 #: Record field -> stored key, for the plain-valued fields.
@@ -32,6 +34,7 @@ SHORT = {
     "withdrawn_at": "w",
 }
 INSTANTS = {"given_at": "t", "expires_at": "x"}
+VARIANT = "vr"
 SIGNALS = ("dnt", "gpc")
 
 
@@ -47,6 +50,8 @@ def dump_record(record: ConsentRecord) -> str:
     seen = {name: [1, int(s["honored"])] for name, s in record.signals.items() if s["present"]}
     if seen:
         data["s"] = seen
+    if record.variant != BASE_VARIANT:
+        data[VARIANT] = record.variant
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -67,6 +72,7 @@ def load_record(raw: str, site: str) -> ConsentRecord:
             name: {"present": name in seen, "honored": bool(seen[name][1]) if name in seen else False}
             for name in SIGNALS
         },
+        variant=data.get(VARIANT, BASE_VARIANT),
     )
 
 

@@ -29,6 +29,7 @@ class Flusher:
         self.hourly: list[Callable[[], None]] = []  # slow housekeeping, e.g. trimming quiet buckets
         self._pid: int | None = None
         self._hour_done = 0.0
+        self._stopped = threading.Event()
 
     def flush(self) -> None:
         """Replay any spooled consent writes, then move the pending counts, then the other jobs."""
@@ -55,9 +56,15 @@ class Flusher:
         threading.Thread(target=self._run, name="tally-flusher", daemon=True).start()
         atexit.register(self.flush)
 
+    def stop(self) -> None:
+        """Flush one last time and end the background flushes, for a server that stops while its
+        process goes on (tests): nothing is left to flush at exit, when its Redis may be gone."""
+        self._stopped.set()
+        atexit.unregister(self.flush)
+        self.flush()
+
     def _run(self) -> None:
-        while True:
-            time.sleep(self.interval)
+        while not self._stopped.wait(self.interval):
             try:
                 self.flush()
             except Exception:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Mapping
 
 from banner.core import counters
 from banner.core.clock import today_key
@@ -27,11 +28,11 @@ class Tally:
         """A banner, consent or decision request: volume and the privacy signals it carried."""
         self.add(site, today_key(), counters.request_counts(signals))
 
-    def count_view(self, site: str) -> None:
-        """The banner was shown (a ``shown`` event)."""
-        self.add(site, today_key(), VIEW)
+    def count_view(self, site: str, also: Mapping[str, int] | None = None) -> None:
+        """The banner was shown (a ``shown`` event); ``also``: the same view in further counters (its variant's)."""
+        self.add(site, today_key(), {**VIEW, **also} if also else VIEW)
 
-    def add(self, site: str, day: str, counts: dict[str, int]) -> None:
+    def add(self, site: str, day: str, counts: Mapping[str, int]) -> None:
         with self._lock:
             for field, n in counts.items():
                 self._counts[(site, day, field)] += n

@@ -13,12 +13,13 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from banner import demo
-from banner.core.client_config import Variant, banner_versions, client_configs
+from banner.core.client_config import client_configs
 from banner.core.config import Config
 from banner.core.config_checks import lookalike_variables, refuse_demo_users
 from banner.core.config_parse import load_config
 from banner.core.devices import resolver
 from banner.core.tokens import TokenSigner
+from banner.core.variants import ShownKey, banner_versions
 from banner.proof import Proofs
 from banner.store import ConsentStore, DurableStore, Flusher, Revocations, Spool, StoreUnavailable, Tally, connect
 from banner.web import (
@@ -65,7 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     resolver()  # compile the User-Agent patterns now, not during the first request
     signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)
     clients = client_configs(config, signer.public_keys)
-    svc = _services(app, config, signer, banner_versions(clients))
+    svc = _services(app, config, signer, banner_versions(config, clients))
     app.extensions[EXTENSION] = svc
     app.before_request(svc.flusher.ensure_running)
 
@@ -89,7 +90,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _services(app: Flask, config: Config, signer: TokenSigner, versions: dict[Variant, str]) -> Services:
+def _services(app: Flask, config: Config, signer: TokenSigner, versions: dict[ShownKey, str]) -> Services:
     """Connect the store and its helpers; the app starts even while Redis is down (writes spool)."""
     redis = connect(config.service)
     policy = config.policy

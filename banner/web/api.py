@@ -7,10 +7,12 @@ import re
 from flask import Blueprint, Response, jsonify
 
 from banner.core.clock import utc_iso, utc_now
-from banner.core.consent import ConsentRecord, parse_consent_request, site_of
+from banner.core.config import BASE_VARIANT
+from banner.core.consent import ConsentRecord, parse_consent_request, site_of, variant_of
 from banner.core.errors import InvalidInput, NotFound
 from banner.core.recording import ConsentWrite, record_consent
 from banner.core.tokens import TokenStatus
+from banner.core.variants import view_counts
 from banner.web.context import services
 from banner.web.cookies import clear_consent_cookie, set_consent_cookie
 from banner.web.cors import add_cors_headers, check_origin
@@ -92,13 +94,13 @@ def receipt(consent_id: str) -> Response:
 def event() -> tuple[Response, int]:
     svc = services()
     body = json_body(also_text=True)
-    if not isinstance(body, dict) or set(body) - {"site", "type"}:
-        raise InvalidInput('body must be {"site": ..., "type": "shown"}')
+    if not isinstance(body, dict) or set(body) - {"site", "type", "variant"}:
+        raise InvalidInput('body must be {"site": ..., "type": "shown"} with an optional "variant"')
     site = site_of(svc.config, body.get("site"))
     check_origin(site)
     if body.get("type") not in EVENT_TYPES:
         raise InvalidInput(f"'type' must be one of {', '.join(EVENT_TYPES)}", "type")
-    svc.tally.count_view(site.id)
+    svc.tally.count_view(site.id, view_counts(site, variant_of(site, body.get("variant", BASE_VARIANT))))
     return add_cors_headers(Response(status=204), site.origins), 204
 
 

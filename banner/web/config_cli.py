@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from banner.core.client_config import Variant, client_configs
+from banner.core.client_config import BundleKey, client_configs
 from banner.core.config import Config
 from banner.core.config_checks import deployment_warnings
 from banner.core.config_parse import load_config
@@ -57,8 +57,8 @@ def check_config(path: str | None, schema: bool, reference: bool) -> None:
         click.echo(f"  {warning}")
 
 
-def banner_sizes(config: Config) -> dict[Variant, int]:
+def banner_sizes(config: Config) -> dict[BundleKey, int]:
     """Gzipped bytes of every banner this config serves, built as the service builds them."""
     keys = TokenSigner(list(config.service.signing_keys) or [SIZING_KEY], 1).public_keys  # sizes only
     bundles = build_bundles(client_configs(config, keys), current_app.static_folder or "static")
-    return {variant: len(bundle.gzipped) for variant, bundle in bundles.items()}
+    return {key: len(bundle.gzipped) for key, bundle in bundles.items()}

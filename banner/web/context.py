@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from banner.core.client_config import Variant
 from banner.core.config import Config
 from banner.core.tokens import TokenSigner
+from banner.core.variants import ShownKey
 from banner.proof import Proofs
 from banner.store import ConsentStore, Flusher, Revocations, Tally
 from banner.store.durable import DurableStore
@@ -25,7 +25,7 @@ class Services:
     tally: Tally
     revocations: Revocations
     flusher: Flusher
-    banner_versions: dict[Variant, str]
+    banner_versions: dict[ShownKey, str]
     proofs: Proofs
 
 

@@ -180,6 +180,7 @@ SCHEMAS: dict[str, Any] = {
             "region": NULLABLE_STR,
             "replaces": NULLABLE_STR,
             "withdrawn_at": NULLABLE_STR,
+            "variant": {"type": "string", "description": "A/B variant shown (a: the site's own banner)"},
         },
     },
     "AdRequest": {
@@ -200,6 +201,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "site": {"$ref": "#/components/schemas/SiteId"},
             "type": {"type": "string", "enum": list(EVENT_TYPES)},
+            "variant": {"type": "string", "description": "A/B variant shown; one not configured counts as a"},
         },
     },
 }
@@ -386,6 +388,7 @@ def _deployment_schemas(config: Config) -> dict[str, Any]:
                 "trackers": flags([t.id for t in config.trackers], "Per-tracker overrides (action custom only)"),
                 "action": {"type": "string", "enum": ACTIONS, "default": "custom"},
                 "lang": {"type": "string", "enum": languages, "description": "Language the banner was shown in"},
+                "variant": {"type": "string", "description": "A/B variant shown; one not configured counts as a"},
             },
             "oneOf": [
                 {"properties": {"action": {"const": "custom"}}},

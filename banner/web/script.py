@@ -18,7 +18,7 @@ from werkzeug.http import parse_accept_header
 
 from banner.assets.bundle import ScriptBundle, build_bundle
 from banner.assets.js import ScriptPart
-from banner.core.client_config import Variant, pick_language
+from banner.core.client_config import BundleKey, pick_language
 from banner.core.config import Site
 from banner.core.errors import InvalidInput
 from banner.core.regimes import Regime
@@ -36,23 +36,25 @@ REDIRECT_CACHE_CONTROL = "private, max-age=300"
 VARY = ("Accept-Encoding", "Accept-Language")
 #: The banner's JavaScript files under the static folder, in order; they share one scope. The
 #: first declares what the others use; the last starts the banner.
-SCRIPT_PARTS = tuple(f"banner/{name}.js" for name in ("decision", "trust", "service", "vast", "ui", "embeds", "start"))
+SCRIPT_PARTS = tuple(
+    f"banner/{name}.js" for name in ("decision", "variant", "trust", "service", "vast", "ui", "embeds", "start")
+)
 STYLESHEET = "banner/banner.css"
 
-Bundles = dict[Variant, ScriptBundle]
+Bundles = dict[BundleKey, ScriptBundle]
 
 
-def init_app(app: Flask, clients: Mapping[Variant, dict[str, Any]]) -> None:
+def init_app(app: Flask, clients: Mapping[BundleKey, dict[str, Any]]) -> None:
     """Build every bundle now: a broken banner source fails start-up, not a request."""
     app.extensions[EXTENSION] = build_bundles(clients, app.static_folder or "static")
     app.register_blueprint(bp)
 
 
-def build_bundles(clients: Mapping[Variant, dict[str, Any]], static_folder: str) -> Bundles:
+def build_bundles(clients: Mapping[BundleKey, dict[str, Any]], static_folder: str) -> Bundles:
     """Every bundle, from the banner's sources in ``static_folder``; AssetError names a broken one."""
     parts = [_part(static_folder, name) for name in SCRIPT_PARTS]
     css = _read(os.path.join(static_folder, STYLESHEET))
-    return {variant: build_bundle(parts, css, client) for variant, client in clients.items()}
+    return {key: build_bundle(parts, css, client) for key, client in clients.items()}
 
 
 @bp.get("/banner.js")

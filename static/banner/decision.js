@@ -10,6 +10,7 @@
   if (window.consent && window.consent.ready) return;
 
   const cfg = __CONFIG__;
+  const variant = pickVariant(cfg); /* before anything reads cfg: variant.js */
   const css = __CSS__;
   const T = cfg.texts;
   const regime = cfg.regime;

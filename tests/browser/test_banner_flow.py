@@ -30,7 +30,7 @@ def test_banner_appears_and_counts_a_view(page: Any, live: Live) -> None:
     assert bar.is_visible()
     assert bar.get_attribute("role") == "dialog"
     assert "Your privacy choices" in bar.inner_text()
-    assert beacon.value.post_data_json == {"site": "demo", "type": "shown"}
+    assert beacon.value.post_data_json == {"site": "demo", "type": "shown", "variant": "a"}
     assert page.evaluate("() => consent.decision.banner_required") is True
     assert loaded(page) == ["session"]  # the required tracker runs before any choice
 

@@ -70,3 +70,18 @@ def test_signals_page_pages_the_log_and_passes_axe(browser: Browser, live_url: s
     assert page.locator("table.log tbody tr").first.inner_text() != first
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/dashboard/login?signed_out=1")
+
+
+def test_variants_page_compares_the_seeded_test_and_passes_axe(browser: Browser, live_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    sign_in(page, live_url)
+    page.get_by_role("link", name="Variants").click()
+    page.wait_for_url("**/dashboard/variants**")
+    assert page.get_by_role("heading", name="A/B variants").is_visible()
+    assert page.locator("#variant-figures tbody tr").count() == 2
+    assert page.locator("svg[role=img]").count() == 5
+    assert page.get_by_role("img", name="Analytics opt-in by variant per day").is_visible()
+    assert page.locator(".verdicts li").count() == 5
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-variants.png"), full_page=True)
+    assert_accessible(page)

@@ -52,12 +52,12 @@ def consent_posts(page: Any) -> list[Any]:
     return posts
 
 
-def post_loaded(page: Any) -> bool:
-    text = """(title) => {
-      const frame = [...document.querySelectorAll('iframe')].find((f) => f.title == title);
-      return !!frame && !!frame.contentDocument && frame.contentDocument.body.innerText;
-    }"""
-    return "stand-in for an embedded social post" in str(page.evaluate(text, POST))
+#: Whether the embed with this title shows its page (the social post's stand-in).
+POST_LOADED = """(title) => {
+  const frame = [...document.querySelectorAll('iframe')].find((f) => f.title == title);
+  const text = frame && frame.contentDocument && frame.contentDocument.body.innerText;
+  return !!text && text.includes('stand-in for an embedded social post');
+}"""
 
 
 def test_a_held_embed_becomes_a_placeholder_in_the_same_box(page: Any, live: Live) -> None:
@@ -132,11 +132,7 @@ def test_allowing_from_the_banner_later_swaps_the_embeds_in_without_a_reload(pag
     page.evaluate("() => { window.sameDocument = true; }")
     page.locator(BAR).get_by_role("button", name="Accept all").click()
     wait_loaded(page, ["youtube"])
-    for _ in range(50):
-        if post_loaded(page):
-            break
-        page.wait_for_timeout(100)
-    assert post_loaded(page)
+    page.wait_for_function(POST_LOADED, arg=POST, timeout=30_000)  # a loaded machine can take seconds
     assert page.locator(PLACEHOLDER).count() == 0
     assert page.evaluate("() => window.sameDocument") is True
     assert page.evaluate("() => window.__cls") == 0

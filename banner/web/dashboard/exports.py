@@ -31,7 +31,7 @@ def csv_row(day: str, period: Period) -> list[str | int]:
     signals = [period.signals[s][base].count for s in SIGNALS for base in ("requests", "consents")]
     opt_in: list[str | int] = []
     for o in period.opt_in:
-        opt_in += [o.grants, _rate(o.of_consents), _rate(o.of_views)]
+        opt_in += [o.grants, rate_text(o.of_consents), rate_text(o.of_views)]
     counts = [getattr(period, name) for name in COUNTS]
     return [day, *counts, *(period.actions[a] for a in ACTIONS), *signals, *opt_in]
 
@@ -62,7 +62,7 @@ def export_csv() -> Response:
     selection = params.parse_range(config, request.args, today())
     summary = reports.load_summary(selection)
     body = daily_csv(summary, list(reports.category_labels(config)))
-    return _download(body, "text/csv; charset=utf-8", _filename(selection, "daily", "csv"))
+    return download(body, "text/csv; charset=utf-8", filename(selection, "daily", "csv"))
 
 
 @bp.get("/export/consents.jsonl")
@@ -70,18 +70,18 @@ def export_jsonl() -> Response:
     svc = services()
     selection = params.parse_range(svc.config, request.args, today())
     lines = consent_lines(svc.proofs, selection.site.id, selection.start, selection.end)
-    return _download(stream_with_context(lines), "application/x-ndjson", _filename(selection, "consents", "jsonl"))
+    return download(stream_with_context(lines), "application/x-ndjson", filename(selection, "consents", "jsonl"))
 
 
-def _download(body: Iterable[str] | str, mimetype: str, filename: str) -> Response:
+def download(body: Iterable[str] | str, mimetype: str, name: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def _filename(selection: params.DateRange, what: str, extension: str) -> str:
+def filename(selection: params.DateRange, what: str, extension: str) -> str:
     return f"consent-{what}-{selection.site.id}-{selection.start:%Y%m%d}-{selection.end:%Y%m%d}.{extension}"
 
 
-def _rate(value: float | None) -> str:
+def rate_text(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"

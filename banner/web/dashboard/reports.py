@@ -6,6 +6,7 @@ visitors there were. Nothing here scans consent records.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
@@ -32,13 +33,17 @@ def category_labels(config: Config) -> dict[str, str]:
     return {c.id: c.text.get("en", next(iter(c.text.values()))).label for c in config.categories if not c.required}
 
 
-def load_summary(selection: DateRange) -> Summary:
-    svc = services()
+def load_days(selection: DateRange) -> dict[date, dict[str, int]]:
+    """The counters of every day of the range, in one round trip (an empty day: no counters)."""
     days = selection.days
     keys = [day_key(day) for day in days]
-    counts = svc.store.days(selection.site.id, keys)
-    daily = {day: counts.get(key, {}) for day, key in zip(days, keys, strict=True)}
-    return stats.summarize(daily, list(category_labels(svc.config)), selection.start, selection.end)
+    counts = services().store.days(selection.site.id, keys)
+    return {day: counts.get(key, {}) for day, key in zip(days, keys, strict=True)}
+
+
+def load_summary(selection: DateRange) -> Summary:
+    labels = category_labels(services().config)
+    return stats.summarize(load_days(selection), list(labels), selection.start, selection.end)
 
 
 def signal_policy(config: Config) -> dict[str, dict[str, Any]]:
