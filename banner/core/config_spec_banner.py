@@ -45,6 +45,16 @@ SITE = Table(
             problem="{value!r} is not a domain",
         ),
         Field("languages", str, "Banner languages; the first is the default", ("en",), many=True, pattern=LANG),
+        Field(
+            "tcf_vendors",
+            int,
+            "IAB vendor list ids of the vendors this site works with; any = TCF for opt_in visitors (needs iab.cmp_id)",
+            default=(),
+            many=True,
+            minimum=1,
+            maximum=65535,
+            unique=True,
+        ),
     ),
 )
 
@@ -70,6 +80,26 @@ CATEGORY = Table(
             default=(),
             many=True,
             choices=GCM_KEYS,
+        ),
+        Field(
+            "tcf_purposes",
+            int,
+            "TCF purposes (1-11) this category stands for, on the consent basis",
+            default=(),
+            many=True,
+            minimum=1,
+            maximum=11,
+            unique=True,
+        ),
+        Field(
+            "tcf_special_features",
+            int,
+            "TCF special features (1 precise geolocation, 2 device scanning) this category opts in to",
+            default=(),
+            many=True,
+            minimum=1,
+            maximum=2,
+            unique=True,
         ),
     ),
     children=(
@@ -101,6 +131,14 @@ TRACKER = Table(
             default=(),
             many=True,
             pattern=COOKIE,
+        ),
+        Field(
+            "tcf_vendor_id",
+            int,
+            "The IAB vendor list id of an ad_network or vast tracker; 0 = not an IAB vendor",
+            default=0,
+            minimum=0,
+            maximum=65535,
         ),
     ),
 )
