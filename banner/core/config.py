@@ -157,7 +157,7 @@ class Iab:
     cmp_version: int = 1
     publisher_cc: str = "AA"
     gvl: str = ""  # "" = data_dir/gvl/vendor-list.json
-    gpp: bool = True
+    gpp: bool = False
     mspa_covered_transaction: bool = False
     mspa_mode: str = "opt_out_option"  # or "service_provider"; only for covered transactions
 

@@ -223,7 +223,7 @@ IAB = Table(
             "gpp",
             bool,
             "Issue GPP strings: usnat (section 7) for opt_out visitors, the TC string (section 2) where TCF applies",
-            default=True,
+            default=False,
         ),
         Field(
             "mspa_covered_transaction",
