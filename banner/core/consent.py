@@ -14,6 +14,7 @@ from typing import Any
 
 from banner.core.config import Config, Site
 from banner.core.errors import InvalidInput, UnknownSite
+from banner.core.iab.choices import TcfChoices, linked_tracker_answers, parse_tcf_choices
 
 ID_BYTES = 12  # 16 URL-safe characters, 96 bits: unguessable, short in the cookie
 
@@ -31,6 +32,7 @@ class ConsentRequest:
     choices: dict[str, bool]
     trackers: dict[str, bool]
     lang: str
+    tcf: TcfChoices | None = None  # a TCF site's per-purpose and per-vendor answers
 
 
 def new_consent_id() -> str:
@@ -53,7 +55,7 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
     """Validate a ``POST /api/v1/consent`` body; every problem is an :class:`InvalidInput`."""
     if not isinstance(body, dict):
         raise InvalidInput("body must be a JSON object")
-    unknown = set(body) - {"site", "choices", "trackers", "action", "lang"}
+    unknown = set(body) - {"site", "choices", "trackers", "action", "lang", "tcf"}
     if unknown:
         raise InvalidInput(f"unknown field {sorted(unknown)[0][:40]!r}", sorted(unknown)[0][:40])
     site = site_of(config, body.get("site"))
@@ -65,6 +67,10 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
     trackers = _flags(body.get("trackers", {}), "trackers", lambda k: config.tracker(k) is not None)
     if action is not Action.CUSTOM and "trackers" in body:
         raise InvalidInput("'trackers' overrides only go with action 'custom'", "trackers")
+    tcf, tcf_site = None, config.tcf.get(site.id)
+    if "tcf" in body:
+        tcf = parse_tcf_choices(tcf_site, action is Action.CUSTOM, body["tcf"])
+        trackers = linked_tracker_answers(tcf_site, tcf, trackers) if tcf_site else trackers
     lang = body.get("lang", site.default_language)
     if lang not in site.languages:
         raise InvalidInput(f"'lang' must be one of {', '.join(site.languages)}", "lang")
@@ -74,6 +80,7 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
         choices=_normalise(config, action, choices),
         trackers=_effective_overrides(config, trackers),
         lang=lang,
+        tcf=tcf,
     )
 
 
@@ -132,11 +139,15 @@ class ConsentRecord:
     region: str | None = None
     replaces: str | None = None
     withdrawn_at: str | None = None
+    iab: dict[str, str] = field(default_factory=dict)  # the IAB strings issued: tc_string, gpp_string, us_privacy
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        """The receipt's fields; ``iab`` only when strings were issued."""
         data = asdict(self)
         data.pop("extra")
+        if not self.iab:
+            data.pop("iab")
         return data
 
     @classmethod
@@ -155,6 +166,8 @@ class ConsentRecord:
             and all(v is None or isinstance(v, str) for v in optional)
             and _is_flags(self.choices)
             and _is_flags(self.trackers)
+            and isinstance(self.iab, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in self.iab.items())
             and isinstance(self.signals, dict)
             and all(isinstance(k, str) and _is_flags(v) for k, v in self.signals.items())
         )

@@ -16,6 +16,8 @@ from banner.core.client_config import Variant
 from banner.core.clock import day_key, utc_iso
 from banner.core.config import Config
 from banner.core.consent import ConsentRecord, ConsentRequest, new_consent_id
+from banner.core.iab.choices import TcfConsent
+from banner.core.optouts import opt_out_counts
 from banner.core.policy import Decision, decide, signal_reason
 from banner.core.signals import Signals
 from banner.core.tokens import ConsentClaim, TokenSigner, TokenStatus, Verified
@@ -48,6 +50,7 @@ def record_consent(
     variant to its version hash, the proof of what the visitor saw.
     """
     issued_at = now.replace(microsecond=0)
+    tcf_site = config.tcf.get(request.site.id)
     claim = ConsentClaim(
         id=new_consent_id(),
         site=request.site.id,
@@ -55,6 +58,7 @@ def record_consent(
         choices=request.choices,
         trackers=request.trackers,
         issued_at=issued_at,
+        tcf=TcfConsent.given(tcf_site, str(request.action), request.lang, request.tcf) if tcf_site else None,
     )
     decision = decide(config, request.site, Verified(TokenStatus.VALID, claim), signals)
     shown_version = shown[(request.site.id, request.lang, decision.regime)]
@@ -64,7 +68,7 @@ def record_consent(
         token=signer.sign(claim),
         record=record,
         decision=decision,
-        counts=counters.consent_counts(record, config.required_ids),
+        counts=counters.consent_counts(record, config.required_ids) | opt_out_counts(decision),
         signal_entries=_signal_log_entries(record, decision),
         day=day_key(issued_at),
     )
@@ -100,6 +104,7 @@ def _record(
         os=device.os,
         region=decision.signals.region,
         replaces=replaces,
+        iab=decision.iab.issued(),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from banner.core.clock import utc_iso
 from banner.core.consent import ConsentRecord
+from banner.core.iab.signals import TCF_HEADER
 
 #: Record field -> stored key, for the plain-valued fields.
 SHORT = {
@@ -33,6 +34,10 @@ SHORT = {
 }
 INSTANTS = {"given_at": "t", "expires_at": "x"}
 SIGNALS = ("dnt", "gpc")
+#: The IAB strings issued with the consent (receipts show them), only where issued. A GPP string
+#: that only carries the TC string (section 2) is not kept twice: it is kept as the number 2.
+IAB = {"tc_string": "tc", "gpp_string": "gp", "us_privacy": "up"}
+TCF_SECTION = 2
 
 
 def dump_record(record: ConsentRecord) -> str:
@@ -47,6 +52,10 @@ def dump_record(record: ConsentRecord) -> str:
     seen = {name: [1, int(s["honored"])] for name, s in record.signals.items() if s["present"]}
     if seen:
         data["s"] = seen
+    data.update({IAB[name]: text for name, text in record.iab.items()})
+    carried = _carried(record.iab)
+    if carried and data.get("gp") == carried:
+        data["gp"] = TCF_SECTION
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -67,7 +76,20 @@ def load_record(raw: str, site: str) -> ConsentRecord:
             name: {"present": name in seen, "honored": bool(seen[name][1]) if name in seen else False}
             for name in SIGNALS
         },
+        iab=_iab(data),
     )
+
+
+def _carried(iab: dict[str, str]) -> str | None:
+    """The GPP string that only carries the TC string, as section 2."""
+    return f"{TCF_HEADER}~{iab['tc_string']}" if "tc_string" in iab else None
+
+
+def _iab(data: dict[str, Any]) -> dict[str, str]:
+    iab = {name: data[short] for name, short in IAB.items() if short in data}
+    if iab.get("gpp_string") == TCF_SECTION:
+        iab["gpp_string"] = f"{TCF_HEADER}~{iab['tc_string']}"
+    return iab
 
 
 def _seconds(iso: str) -> int | str:
