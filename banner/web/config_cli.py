@@ -21,6 +21,7 @@ from banner.core.config_reference import reference_table
 from banner.core.config_schema import json_schema
 from banner.core.config_summary import budget_warnings, summary
 from banner.core.errors import ConfigError
+from banner.vendor_list.files import vendor_list_warnings
 from banner.web.script import build_bundles
 
 
@@ -47,7 +48,7 @@ def check_config(path: str | None, schema: bool, reference: bool) -> None:
     click.echo(f"{path}: valid")
     for line in summary(config, sizes):
         click.echo(line)
-    warnings = [*deployment_warnings(config), *budget_warnings(sizes)]
+    warnings = [*deployment_warnings(config), *budget_warnings(sizes), *vendor_list_warnings(config)]
     click.echo("warnings:" if warnings else "no warnings")
     for warning in warnings:
         click.echo(f"  {warning}")
