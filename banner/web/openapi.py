@@ -13,7 +13,7 @@ from banner.core.regimes import Regime
 from banner.core.tokens import TokenStatus
 from banner.web.api import CONSENT_ID_PATTERN, EVENT_TYPES
 from banner.web.context import services
-from banner.web.openapi_iab import tcf_answers, tcf_paths
+from banner.web.openapi_iab import tcf_answers, tcf_only_on_tcf_sites, tcf_paths
 
 bp = Blueprint("openapi", __name__)
 
@@ -436,6 +436,7 @@ def _deployment_schemas(config: Config) -> dict[str, Any]:
                     "description": "Tracker overrides and TCF answers only go with action custom",
                 },
             ],
+            **tcf_only_on_tcf_sites(config),
         },
     }
 

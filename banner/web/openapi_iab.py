@@ -20,6 +20,15 @@ def _answers(ids: Iterable[int], what: str) -> dict[str, Any]:
     }
 
 
+def tcf_only_on_tcf_sites(config: Config) -> dict[str, Any]:
+    """A consent body for a site without TCF has no ``tcf`` answers."""
+    others = sorted(set(config.sites) - set(config.tcf))
+    if not config.tcf or not others:
+        return {}
+    site = {"properties": {"site": {"enum": others}}, "required": ["site"]}
+    return {"if": site, "then": {"not": {"required": ["tcf"]}}}
+
+
 def tcf_answers(config: Config) -> dict[str, Any]:
     """The ``tcf`` property of a consent body; vendors are those of every TCF site."""
     if not config.tcf:

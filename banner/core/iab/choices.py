@@ -139,16 +139,10 @@ def _answers(name: str, value: Any, allowed: frozenset[int], what: str) -> dict[
 def linked_tracker_answers(site: TcfSite, choices: TcfChoices, trackers: Mapping[str, bool]) -> dict[str, bool]:
     """Tracker overrides with each vendor answer applied to the trackers that are that vendor.
 
-    A tracker that is an IAB vendor is one thing with two names: refusing either refuses both,
-    and answers that disagree are refused.
+    A tracker that is an IAB vendor is one thing with two names: refusing either refuses both.
     """
     merged = dict(trackers)
     for vendor, on in choices.vendors.items():
         for tracker in site.vendor_trackers.get(vendor, ()):
-            if merged.get(tracker, on) != on:
-                raise InvalidInput(
-                    f"'trackers.{tracker}' and 'tcf.vendors.{vendor}' are the same vendor and disagree",
-                    f"tcf.vendors.{vendor}",
-                )
-            merged[tracker] = on
+            merged[tracker] = merged.get(tracker, on) and on
     return merged
