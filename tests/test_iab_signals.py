@@ -221,6 +221,7 @@ def test_usnat_opts_out_of_sale_sharing_and_targeting_together(
         choice = gpp.OptOut.OPTED_OUT if opted_out else gpp.OptOut.DID_NOT_OPT_OUT
         assert (usnat.sale_opt_out, usnat.sharing_opt_out, usnat.targeted_advertising_opt_out) == (choice,) * 3
         assert usnat.gpc is signals.gpc
+        assert decision.to_json()["iab"]["gpp"]["usnat"] == usnat.parsed_section()
         assert decision.iab.us_privacy == ("1YYN" if opted_out else "1YNN")
         tcf_signal = decision.iab.tcf
         assert (
@@ -316,3 +317,16 @@ def test_any_choice_gives_strings_that_say_what_the_decision_says(
         assert opted_out or not gpc
     else:
         assert iab.gpp_string is None and iab.us_privacy is None
+
+
+def test_without_gpp_opt_out_visitors_still_get_us_privacy() -> None:
+    iab = given_consent(bound(gpp=False), signals=US, action="reject_all").to_json()["iab"]
+    assert iab["gpp"] is None and iab["us_privacy"] == "1YYN"
+
+
+def test_gpp_names_cmp_id_1_until_a_cmp_id_is_registered() -> None:
+    from banner.core.iab.client import gpp_client_config
+
+    unregistered = replace(CONFIG, iab=replace(CONFIG.iab, cmp_id=0))
+    assert gpp_client_config(unregistered) == {"cmpId": 1, "cmpVersion": 1}
+    assert gpp_client_config(replace(CONFIG, iab=replace(CONFIG.iab, gpp=False))) is None

@@ -222,3 +222,30 @@ def test_gvl_update_runs_where_the_service_cannot_start(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "version 120 updated" in result.stdout
     assert on_disk(config)["vendorListVersion"] == 120
+
+
+def test_a_tcf_banner_inlines_its_first_layer_and_where_its_vendor_layer_is(tcf_app: Any) -> None:
+    from banner.core.iab.client import gpp_client_config
+    from banner.web.context import services
+    from banner.web.gvl import banner_config
+
+    french = banner_config(tcf_app, "demo", "fr")
+    assert french is not None and banner_config(tcf_app, "plain", "fr") is None
+    with tcf_app.app_context():
+        config = services().config
+    translation = json.loads((GVL_DIR / "purposes-fr.json").read_text())
+    assert {k: french[k] for k in ("cmpId", "cmpVersion", "policyVersion", "vendorListVersion", "vendorCount")} == {
+        "cmpId": 4095,
+        "cmpVersion": 1,
+        "policyVersion": 5,
+        "vendorListVersion": 120,
+        "vendorCount": 5,
+    }
+    assert french["disclosure"] == config.tcf["demo"].disclosure
+    assert french["vendorsUrl"] == "/gvl/demo/120/fr.json"
+    assert [p[0] for p in french["purposes"]] == list(range(1, 12))
+    assert french["purposes"][2] == [3, translation["purposes"]["3"]["name"]]
+    assert [f[0] for f in french["specialFeatures"]] == [1, 2]
+    assert french["categories"]["advertising"] == [[1, 2, 3, 4, 7], [1]]
+    assert "necessary" not in french["categories"]
+    assert gpp_client_config(config) == {"cmpId": 4095, "cmpVersion": 1}

@@ -18,9 +18,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from banner.core.clock import utc_now
-from banner.core.config import Config
+from banner.core.config import Config, Site
 from banner.core.errors import NotFound
 from banner.core.iab.binding import bind_vendor_list
+from banner.core.iab.client import tcf_client_config
 from banner.core.iab.gvl import VendorList
 from banner.vendor_list.files import LocalList, VendorListFiles, iab_language
 from banner.web.context import services
@@ -31,15 +32,18 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("gvl", __name__)
 EXTENSION = "consent.gvl"
+COMPACT = (",", ":")
 
 
 @dataclass
 class ServedLists:
-    """The list in use (None: no site uses TCF) and each TCF site's document by language."""
+    """The list in use (None: no site uses TCF), each TCF site's document by language, and what
+    its banner inlines (:func:`banner.core.iab.client.tcf_client_config`), by language too."""
 
     files: VendorListFiles
     local: LocalList | None = None
     documents: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    banners: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
 def init_app(app: Flask, config: Config) -> Config:
@@ -50,22 +54,35 @@ def init_app(app: Flask, config: Config) -> Config:
     tcf_sites = [site for site in config.sites.values() if site.tcf_vendors]
     if not tcf_sites:
         return config
-    served.local = served.files.load({lang for site in tcf_sites for lang in site.languages})
-    for problem in served.local.problems:
+    local = served.local = served.files.load({lang for site in tcf_sites for lang in site.languages})
+    for problem in local.problems:
         log.warning("vendor list: %s", problem)
     now = utc_now()
-    bound = bind_vendor_list(config, served.local.vendor_list, now)
+    bound = bind_vendor_list(config, local.vendor_list, now)
     for site in tcf_sites:
-        subset = served.local.vendor_list.subset(bound.tcf[site.id].vendors, now)
-        for lang in site.languages:
-            served.documents[(site.id, lang)] = _document(subset, served.local, lang)
+        _prepare(served, bound, site, local.vendor_list.subset(bound.tcf[site.id].vendors, now))
     return bound
 
 
-def _document(subset: VendorList, local: LocalList, lang: str) -> bytes:
-    translation = local.translations.get(iab_language(lang))
-    shown = subset.translated(translation) if translation else subset
-    return json.dumps(shown.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
+def _prepare(served: ServedLists, config: Config, site: Site, subset: VendorList) -> None:
+    """The site's document and banner config in each of its languages."""
+    tcf_site = config.tcf[site.id]
+    for lang in site.languages:
+        shown = _translated(subset, served, lang)
+        served.documents[(site.id, lang)] = json.dumps(shown.to_json(), ensure_ascii=False, separators=COMPACT).encode()
+        url = document_path(site.id, tcf_site.vendor_list_version, lang)
+        served.banners[(site.id, lang)] = tcf_client_config(config, tcf_site, shown, url)
+
+
+def _translated(subset: VendorList, served: ServedLists, lang: str) -> VendorList:
+    translation = served.local.translations.get(iab_language(lang)) if served.local else None
+    return subset.translated(translation) if translation else subset
+
+
+def banner_config(app: Flask, site: str, lang: str) -> dict[str, Any] | None:
+    """What a TCF site's banner inlines in ``lang``; None for a site without TCF."""
+    served: ServedLists = app.extensions[EXTENSION]
+    return served.banners.get((site, lang))
 
 
 def document_path(site: str, version: int, lang: str) -> str:

@@ -68,14 +68,22 @@ class IabSignals:
     gpp_string: str | None = None
     gpp_sid: tuple[int, ...] = ()
     us_privacy: str | None = None
+    usnat: gpp.UsNat | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The decision's ``iab``: ``gpp`` is null where no section applies."""
+        """The decision's ``iab``: ``gpp`` is null where no section applies; its ``usnat`` holds
+        the section's fields as the GPP CMP API names them (``getSection``, ``getField``)."""
         return {
             "tcf": self.tcf.to_json() if self.tcf else None,
-            "gpp": {"string": self.gpp_string, "sid": list(self.gpp_sid)} if self.gpp_sid else None,
+            "gpp": self._gpp_json() if self.gpp_sid else None,
             "us_privacy": self.us_privacy,
         }
+
+    def _gpp_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"string": self.gpp_string, "sid": list(self.gpp_sid)}
+        if self.usnat is not None:
+            out["usnat"] = self.usnat.parsed_section()
+        return out
 
     def issued(self) -> dict[str, str]:
         """The strings handed out, as the consent record keeps them."""
@@ -96,8 +104,10 @@ def issue(config: Config, decision: Decision) -> IabSignals:
     tcf_signal = _tcf_signal(config, site, decision) if site else None
     if decision.regime is Regime.OPT_OUT:
         opted_out = sale_opted_out(decision)
-        usnat = usnat_string(config.iab, opted_out, decision.gpc.present) if config.iab.gpp else None
-        return IabSignals(tcf_signal, usnat, (gpp.USNAT_ID,) if usnat else (), us_privacy(opted_out))
+        if not config.iab.gpp:
+            return IabSignals(tcf_signal, us_privacy=us_privacy(opted_out))
+        text, usnat = usnat_section(config.iab, opted_out, decision.gpc.present)
+        return IabSignals(tcf_signal, text, (gpp.USNAT_ID,), us_privacy(opted_out), usnat)
     if tcf_signal is not None and tcf_signal.applies and config.iab.gpp:
         carried = f"{TCF_HEADER}~{tcf_signal.tc_string}" if tcf_signal.tc_string else None
         return IabSignals(tcf_signal, carried, (gpp.TCFEUV2_ID,))
@@ -115,7 +125,7 @@ def us_privacy(opted_out: bool) -> str:
 
 
 @lru_cache(maxsize=64)
-def usnat_string(iab: Iab, opted_out: bool, gpc: bool) -> str:
+def usnat_section(iab: Iab, opted_out: bool, gpc: bool) -> tuple[str, gpp.UsNat]:
     """GPP header + usnat v2 with the GPC subsection: the banner gave notice of sale, sharing and
     targeted advertising and offers to opt out of all three at once."""
     choice = OptOut.OPTED_OUT if opted_out else OptOut.DID_NOT_OPT_OUT
@@ -133,7 +143,7 @@ def usnat_string(iab: Iab, opted_out: bool, gpc: bool) -> str:
         mspa_service_provider_mode=_mspa_mode(iab, "service_provider"),
         gpc=gpc,
     )
-    return gpp.encode(gpp.GPPString(usnat=usnat))
+    return gpp.encode(gpp.GPPString(usnat=usnat)), usnat
 
 
 def _mspa_mode(iab: Iab, mode: str) -> Mspa:
