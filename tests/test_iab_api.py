@@ -170,3 +170,10 @@ def test_any_tcf_answers_give_a_decodable_string_or_a_400_that_writes_nothing(
     tc = tcf.decode(response.get_json()["decision"]["iab"]["tcf"]["tc_string"])
     refused = {int(v) for v, on in answers.get("vendors", {}).items() if on is False}
     assert tc.disclosed_vendors == VENDORS and not refused & tc.vendor_consents
+
+
+def test_records_with_their_strings_stay_small(tcf_app: Flask, redis: Any) -> None:
+    """The strings are kept as issued: what that costs is measured by bench/iab_sizes.py."""
+    for site, headers, action in (("demo", EU, "accept_all"), ("plain", US, "reject_all")):
+        answer = give(tcf_app.test_client(), headers, site=site, action=action).get_json()
+        assert redis.memory_usage(keys.record(site, answer["id"]), samples=0) < 512
