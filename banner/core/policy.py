@@ -156,7 +156,8 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
         regime=regime,
         refuses_sale=refuses_sale,
     )
-    return replace(decision, iab=issue(config, decision))
+    iab = issue(config, decision)
+    return decision if iab is NO_SIGNALS else replace(decision, iab=iab)
 
 
 def _covering_tcf(config: Config, site: Site, verified: Verified, regime: Regime) -> Verified:

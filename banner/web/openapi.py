@@ -160,6 +160,7 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {
                     "string": NULLABLE_STR,
                     "sid": {"type": "array", "items": {"type": "integer"}},
+                    "usnat": {"type": "object", "description": "The usnat fields, named as the GPP CMP API names them"},
                 },
             },
             "us_privacy": {**NULLABLE_STR, "description": "IAB US Privacy string, for opt_out visitors"},
