@@ -67,10 +67,10 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
     trackers = _flags(body.get("trackers", {}), "trackers", lambda k: config.tracker(k) is not None)
     if action is not Action.CUSTOM and "trackers" in body:
         raise InvalidInput("'trackers' overrides only go with action 'custom'", "trackers")
-    tcf, tcf_site = None, config.tcf.get(site.id)
+    tcf = None
     if "tcf" in body:
-        tcf = parse_tcf_choices(tcf_site, action is Action.CUSTOM, body["tcf"])
-        trackers = linked_tracker_answers(tcf_site, tcf, trackers) if tcf_site else trackers
+        tcf_site, tcf = parse_tcf_choices(config.tcf.get(site.id), action is Action.CUSTOM, body["tcf"])
+        trackers = linked_tracker_answers(tcf_site, tcf, trackers)
     lang = body.get("lang", site.default_language)
     if lang not in site.languages:
         raise InvalidInput(f"'lang' must be one of {', '.join(site.languages)}", "lang")

@@ -42,7 +42,7 @@ class ServedLists:
 
     files: VendorListFiles
     local: LocalList | None = None
-    documents: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    documents: dict[tuple[str, str], tuple[bytes, str]] = field(default_factory=dict)  # body, ETag
     banners: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
@@ -69,7 +69,8 @@ def _prepare(served: ServedLists, config: Config, site: Site, subset: VendorList
     tcf_site = config.tcf[site.id]
     for lang in site.languages:
         shown = _translated(subset, served, lang)
-        served.documents[(site.id, lang)] = json.dumps(shown.to_json(), ensure_ascii=False, separators=COMPACT).encode()
+        body = json.dumps(shown.to_json(), ensure_ascii=False, separators=COMPACT).encode()
+        served.documents[(site.id, lang)] = (body, hashlib.sha256(body).hexdigest()[:16])
         url = document_path(site.id, tcf_site.vendor_list_version, lang)
         served.banners[(site.id, lang)] = tcf_client_config(config, tcf_site, shown, url)
 
@@ -93,8 +94,8 @@ def document_path(site: str, version: int, lang: str) -> str:
 @bp.get("/gvl/<site>/<int:version>/<lang>.json")
 def vendor_list(site: str, version: int, lang: str) -> Response:
     served: ServedLists = current_app.extensions[EXTENSION]
-    body = served.documents.get((site, lang))
-    if body is None or served.local is None:
+    document = served.documents.get((site, lang))
+    if document is None or served.local is None:
         raise NotFound(f"no vendor list for site {site[:40]!r} in {lang[:10]!r}")
     config_site = services().config.sites[site]
     check_origin(config_site)
@@ -103,12 +104,11 @@ def vendor_list(site: str, version: int, lang: str) -> Response:
         moved = Response(status=302, headers={"Cache-Control": "no-cache"})
         moved.headers["Location"] = url_for("gvl.vendor_list", site=site, version=current, lang=lang)
         return add_cors_headers(moved, config_site.origins)
-    etag = hashlib.sha256(body).hexdigest()[:16]
-    response = Response(body, mimetype="application/json")
+    body, etag = document
+    fresh = request.if_none_match.contains(etag)
+    response = Response(status=304) if fresh else Response(body, mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = IMMUTABLE
-    if request.if_none_match.contains(etag):
-        response = Response(status=304, headers={"ETag": f'"{etag}"', "Cache-Control": IMMUTABLE})
     return add_cors_headers(response, config_site.origins)
 
 

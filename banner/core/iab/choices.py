@@ -101,7 +101,7 @@ def _payload_answers(value: Any) -> dict[int, bool] | None:
     return {int(k): bool(v) for k, v in value.items()}
 
 
-def parse_tcf_choices(site: TcfSite | None, custom: bool, value: Any) -> TcfChoices:
+def parse_tcf_choices(site: TcfSite | None, custom: bool, value: Any) -> tuple[TcfSite, TcfChoices]:
     """Validate the body's ``tcf`` object for ``site`` (None: not a TCF site)."""
     if site is None:
         raise InvalidInput("'tcf' answers only go to a site with tcf_vendors", "tcf")
@@ -119,7 +119,7 @@ def parse_tcf_choices(site: TcfSite | None, custom: bool, value: Any) -> TcfChoi
         "li_purposes": (LI_PURPOSES, "a purpose that may rest on legitimate interest (2, 7-11)"),
         "li_vendors": (site.li_vendors, "one of this site's vendors claiming a legitimate interest"),
     }
-    return TcfChoices(**{name: _answers(f"tcf.{name}", value.get(name, {}), *allowed[name]) for name in KEYS})
+    return site, TcfChoices(**{name: _answers(f"tcf.{name}", value.get(name, {}), *allowed[name]) for name in KEYS})
 
 
 def _answers(name: str, value: Any, allowed: frozenset[int], what: str) -> dict[int, bool]:
