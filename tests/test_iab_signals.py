@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -32,8 +33,8 @@ from tests.support.tcf import (
     vendor_list,
 )
 
-NOW = datetime(2026, 3, 10, 14, 30, tzinfo=UTC)
-DAY = datetime(2026, 3, 10, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0)  # tokens are verified against the real clock
+DAY = NOW.replace(hour=0, minute=0, second=0)
 
 
 def bound(**iab: Any) -> Config:
@@ -45,7 +46,7 @@ def bound(**iab: Any) -> Config:
 
 CONFIG = bound()
 SIGNER = TokenSigner([SECRET], CONFIG.policy.consent_max_age_seconds)
-SHOWN: Any = type("Shown", (dict,), {"__missing__": lambda self, key: "banner-version"})()
+SHOWN: Any = defaultdict(lambda: "banner-version")
 EU, US = Signals(device=Device(device="desktop"), region="FR"), Signals(device=Device(device="desktop"), region="US")
 
 

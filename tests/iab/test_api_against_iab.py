@@ -9,7 +9,7 @@ doing nothing the opposite; EU visitors get no usnat section.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -33,9 +33,11 @@ def unlimited(environ: dict[str, str]) -> Flask:
 
 
 def issued(app: Flask, headers: dict[str, str], **body: Any) -> dict[str, Any]:
+    """The decision's strings, and the day the consent was given (``given_at``)."""
     answer = give(app.test_client(), headers, **body)
     assert answer.status_code == 201, answer.get_json()
-    iab: dict[str, Any] = answer.get_json()["decision"]["iab"]
+    decision = answer.get_json()["decision"]
+    iab: dict[str, Any] = decision["iab"] | {"given_at": decision["consent"]["given_at"]}
     return iab
 
 
@@ -102,7 +104,7 @@ def test_the_iab_decoder_reads_each_choice_as_meant(
 ) -> None:
     strings = issued(unlimited, EU, **body)
     decoded = iab_decoded(iab, strings["tcf"]["tc_string"])
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    given = datetime.fromisoformat(strings["given_at"]).replace(hour=0, minute=0, second=0)
     assert decoded["segments"] == ["core", "vendorsDisclosed"] and decoded["version"] == 2
     assert (decoded["policyVersion"], decoded["cmpId"], decoded["cmpVersion"]) == (5, 4095, 1)
     assert (decoded["isServiceSpecific"], decoded["publisherCountryCode"], decoded["vendorListVersion"]) == (
@@ -110,7 +112,7 @@ def test_the_iab_decoder_reads_each_choice_as_meant(
         "FR",
         120,
     )
-    assert decoded["created"] == decoded["lastUpdated"] == int(today.timestamp() * 1000)
+    assert decoded["created"] == decoded["lastUpdated"] == int(given.timestamp() * 1000)
     assert decoded["vendorsDisclosed"] == ids(VENDORS)
     meant = {"consentLanguage": "EN"} | meant
     assert {name: decoded[name] for name in meant} == meant
