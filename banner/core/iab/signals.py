@@ -167,11 +167,7 @@ def tc_fields(config: Config, site: TcfSite, decision: Decision) -> tcf.TCString
     consent = claim.tcf
     blocked = consent.action == "reject_all" or decision.signals.device.bot or decision.dnt.honored
     answers = TcfChoices() if blocked else consent.choices
-    granted = [c for c in config.categories if decision.categories[c.id]]
-    refused = [c for c in config.categories if not decision.categories[c.id]]
-    purposes = _union(c.tcf_purposes for c in granted)
-    refused_purposes = _union(c.tcf_purposes for c in refused) - purposes
-    li_purposes = _answered(site.li_purposes - refused_purposes, answers.li_purposes) & site.li_purposes
+    purposes, features, li_purposes = _purpose_signals(config, site, decision, answers, blocked)
     vendors, vendor_li = _vendor_signals(site, decision, answers, blocked)
     day = tcf.day_stamp(claim.issued_at)
     return tcf.TCString(
@@ -183,14 +179,30 @@ def tc_fields(config: Config, site: TcfSite, decision: Decision) -> tcf.TCString
         consent_language=consent.language[:2].upper(),
         consent_screen=SCREENS[consent.action],
         policy_version=site.policy_version,
-        special_feature_opt_ins=_answered(_union(c.tcf_special_features for c in granted), answers.special_features),
-        purpose_consents=_answered(purposes, answers.purposes),
-        purpose_li_transparency=frozenset() if blocked else li_purposes,
+        special_feature_opt_ins=features,
+        purpose_consents=purposes,
+        purpose_li_transparency=li_purposes,
         publisher_cc=config.iab.publisher_cc,
         vendor_consents=vendors,
         vendor_li=vendor_li,
         disclosed_vendors=site.vendors,
     )
+
+
+def _purpose_signals(
+    config: Config, site: TcfSite, decision: Decision, answers: TcfChoices, blocked: bool
+) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """Purpose consents, special feature opt-ins and legitimate interests: a refused category's
+    purposes keep no legitimate interest either, unless another allowed category stands for them."""
+    granted = [c for c in config.categories if decision.categories[c.id]]
+    refused = [c for c in config.categories if not decision.categories[c.id]]
+    purposes = _union(c.tcf_purposes for c in granted)
+    features = _answered(_union(c.tcf_special_features for c in granted), answers.special_features)
+    if blocked:
+        return _answered(purposes, answers.purposes), features, frozenset()
+    refused_purposes = _union(c.tcf_purposes for c in refused) - purposes
+    li_purposes = _answered(site.li_purposes - refused_purposes, answers.li_purposes) & site.li_purposes
+    return _answered(purposes, answers.purposes), features, li_purposes
 
 
 def _vendor_signals(
