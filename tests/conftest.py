@@ -86,3 +86,16 @@ def config_copy(tmp_path: Path) -> Path:
     target = tmp_path / "config.toml"
     shutil.copy(SHIPPED_CONFIG, target)
     return target
+
+
+@pytest.fixture()
+def tcf_app(environ: dict[str, str]) -> Flask:
+    """An app on the TCF config (``tests/support/tcf.py``)."""
+    from tests.support.tcf import TCF_CONFIG
+
+    return make_app({**environ, "BANNER_CONFIG": str(TCF_CONFIG)})
+
+
+@pytest.fixture()
+def tcf_client(tcf_app: Flask) -> FlaskClient:
+    return tcf_app.test_client()

@@ -76,7 +76,7 @@ def test_a_banner_over_budget_is_a_warning() -> None:
             [('cookie_domain = ""', 'cookie_domian = ""')],
             "sites[0].cookie_domian: unknown key in [[sites]]; did you mean",
         ),
-        ([("[limits]", "[iab]\ncmp_id = 0\n\n[limits]")], "iab: unknown table at the top level; known: service, "),
+        ([("[limits]", "[gdpr]\ncmp_id = 0\n\n[limits]")], "gdpr: unknown table at the top level; known: service, "),
         ([('kind = "vast"', 'kind = "video"')], "trackers[5].kind: 'video' is not one of first_party, "),
         ([('id = "xandr"', 'id = "doubleclick"')], "trackers[4].id: duplicate id 'doubleclick'"),
         ([("retention_days = 1825", "retention_days = 30")], "policy.retention_days: must be at least consent_max_age"),

@@ -130,7 +130,7 @@ def test_bad_config_names_file_key_and_problem(path: str, value: Any, key: str, 
         ("dashboard.users.0.password", "x", "unknown key in dashboard.users[]; did you mean password_hash?"),
         ("dashboard.user", [{"name": "x"}], "unknown table in [dashboard]; did you mean users?"),
         ("service.honor_dnt", True, "unknown key in [service]; honor_dnt belongs in [policy]"),
-        ("iab", {"cmp_id": 0}, "unknown table at the top level; known: service, policy, jurisdictions, limits, "),
+        ("gdpr", {"cmp_id": 0}, "unknown table at the top level; known: service, policy, jurisdictions, limits, "),
     ],
 )
 def test_an_unknown_key_is_an_error_that_says_what_to_type(path: str, value: Any, problem: str) -> None:

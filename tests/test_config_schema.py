@@ -54,7 +54,7 @@ def test_the_schema_is_draft07_closed_and_explains_every_key() -> None:
     [
         ("policy.honour_dnt", True),
         ("sites.0.cookie_domian", ".example.org"),
-        ("iab", {"cmp_id": 0}),
+        ("gdpr", {"cmp_id": 0}),
         ("texts.en.tittle", "Title"),
         ("categories.0.text.en.lable", "Label"),
         ("dashboard.users.0.role", "admin"),

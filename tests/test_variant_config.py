@@ -63,8 +63,8 @@ def test_the_shipped_site_has_a_stopped_test_and_a_site_without_one_shows_only_i
 @pytest.mark.parametrize(
     ("variants", "key", "problem"),
     [
-        ([{**B, "weight": 101}], "sites[0].variants[0].weight", "must be between 0 and 100"),
-        ([{**B, "weight": -1}], "sites[0].variants[0].weight", "must be between 0 and 100"),
+        ([{**B, "weight": 101}], "sites[0].variants[0].weight", "is not between 0 and 100"),
+        ([{**B, "weight": -1}], "sites[0].variants[0].weight", "is not between 0 and 100"),
         ([B, {**B, "id": "c", "weight": 51}], "sites[0].variants", "weights add up to 101, over 100 percent"),
         ([{**B, "weight": "50"}], "sites[0].variants[0].weight", "must be a int"),
         ([{**B, "id": "a"}], "sites[0].variants[0].id", "'a' is the site's own banner"),

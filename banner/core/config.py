@@ -10,6 +10,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from banner.core.iab.site import TcfSite
 from banner.core.regimes import Jurisdictions, default_countries
 
 #: The seven Google Consent Mode v2 storage types, in the order Google documents them.
@@ -79,6 +80,8 @@ class Category:
     required: bool
     google_consent_mode: tuple[str, ...]
     text: Mapping[str, Text]
+    tcf_purposes: tuple[int, ...] = ()  # TCF purposes this category stands for (consent basis)
+    tcf_special_features: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Tracker:
     kind: TrackerKind
     hosts: tuple[str, ...] = ()
     cookies: tuple[str, ...] = ()
+    tcf_vendor_id: int = 0  # 0 = not an IAB vendor
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,7 @@ class Site:
     cookie_domain: str = ""
     languages: tuple[str, ...] = ("en",)
     variants: tuple[Variant, ...] = ()
+    tcf_vendors: tuple[int, ...] = ()  # GVL vendor ids; any = TCF for opt_in visitors
 
     @property
     def default_language(self) -> str:
@@ -171,6 +176,24 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Iab:
+    """The IAB signals the service issues: TCF (with a registered CMP id) and GPP."""
+
+    cmp_id: int = 0  # 0 = no TC strings anywhere
+    cmp_version: int = 1
+    publisher_cc: str = "AA"
+    gvl: str = ""  # "" = data_dir/gvl/vendor-list.json
+    gpp: bool = False
+    mspa_covered_transaction: bool = False
+    mspa_mode: str = "opt_out_option"  # or "service_provider"; only for covered transactions
+
+    @property
+    def gpp_cmp_id(self) -> int:
+        """GPP's CMP id: ours once registered, else 1, as no MSPA registration exists."""
+        return self.cmp_id or 1
+
+
+@dataclass(frozen=True)
 class RateLimits:
     """Per-client limits in the limits library's notation ("30 per minute; 300 per hour")."""
 
@@ -199,6 +222,9 @@ class Config:
     dashboard_users: tuple[DashboardUser, ...] = ()
     limits: RateLimits = RateLimits()
     jurisdictions: Jurisdictions = field(default_factory=lambda: Jurisdictions(default_countries()))
+    iab: Iab = Iab()
+    #: Each TCF site bound to the vendor list (by :mod:`banner.core.iab.binding`, at start-up).
+    tcf: Mapping[str, TcfSite] = field(default_factory=dict)
     _categories_by_id: Mapping[str, Category] = field(init=False, repr=False, compare=False)
     _trackers_by_id: Mapping[str, Tracker] = field(init=False, repr=False, compare=False)
     #: Derived once, for the per-request paths: required categories, ad networks, VAST hosts.

@@ -28,10 +28,10 @@ REQUIRED = Required()
 class Field:
     """One key holding a value (or, with ``many``, a list of values) of ``type``.
 
-    ``pattern`` (matched against the whole value), ``choices`` and ``minimum``/``maximum`` are
-    understood by both the parser and the schema; ``check`` is a further test only the parser
-    can run (a real calendar date, a rate limit). ``problem`` replaces the default message when
-    a value fails any of them; ``{value!r}`` in it is filled in.
+    ``pattern`` (matched against the whole value), ``choices``, ``minimum``/``maximum`` and, for
+    lists, ``unique`` are understood by both the parser and the schema; ``check`` is a further
+    test only the parser can run (a real calendar date, a rate limit). ``problem`` replaces the
+    default message when a value fails any of them; ``{value!r}`` in it is filled in.
     """
 
     name: str
@@ -43,6 +43,7 @@ class Field:
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
+    unique: bool = False  # lists: no value twice (vendor ids, purposes)
     problem: str = ""
     check: Callable[[Any], bool] | None = None
     shown_default: str = ""  # what the README says instead of the default value
@@ -59,10 +60,17 @@ class Field:
         if self.choices and value not in self.choices:
             return self._problem(value, f"{value!r} is not one of {', '.join(self.choices)}")
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            return self._problem(value, f"must be between {self.minimum} and {self.maximum}")
+            return self._problem(value, self._range(value))
         if self.check and not self.check(value):
             return self._problem(value, f"{value!r} is not valid")
         return None
+
+    def _range(self, value: Any) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f"{value!r} is not between {self.minimum} and {self.maximum}"
+        if self.minimum is not None:
+            return f"{value!r} is below {self.minimum}"
+        return f"{value!r} is above {self.maximum}"
 
     def _problem(self, value: Any, default: str) -> str:
         return self.problem.format(value=value) if self.problem else default

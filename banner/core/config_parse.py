@@ -24,6 +24,7 @@ from banner.core.config import (
     Tracker,
     TrackerKind,
 )
+from banner.core.config_iab import check_tcf_keys, parse_iab
 from banner.core.config_reader import Section
 from banner.core.config_spec import ROOT
 from banner.core.config_variants import check_fairness, read_variants
@@ -63,9 +64,12 @@ def parse_config(data: Mapping[str, Any], source: str, environ: Mapping[str, str
     for i, category in enumerate(categories):
         for lang in sorted(languages - category.text.keys()):
             raise root.fail(f"categories[{i}].text.{lang}", "missing for a site language")
+    service = _service(root.table("service"), environ, require_secret)
+    iab = parse_iab(root.table("iab"), service.data_dir)
+    check_tcf_keys(source, iab, sites, categories, trackers)
     return Config(
         source=source,
-        service=_service(root.table("service"), environ, require_secret),
+        service=service,
         policy=policy,
         sites={s.id: s for s in sites},
         categories=tuple(categories),
@@ -74,6 +78,7 @@ def parse_config(data: Mapping[str, Any], source: str, environ: Mapping[str, str
         dashboard_users=tuple(_users(root.table("dashboard"))),
         limits=_limits(root.table("limits")),
         jurisdictions=_jurisdictions(root.table("jurisdictions")),
+        iab=iab,
     )
 
 
@@ -171,6 +176,8 @@ def _category(s: Section) -> Category:
         required=s.value("required", bool),
         google_consent_mode=s.values("google_consent_mode", str),
         text=text,
+        tcf_purposes=s.values("tcf_purposes", int),
+        tcf_special_features=s.values("tcf_special_features", int),
     )
 
 
@@ -185,6 +192,7 @@ def _tracker(s: Section, category_ids: set[str]) -> Tracker:
         kind=TrackerKind(s.value("kind", str)),
         hosts=s.values("hosts", str),
         cookies=s.values("cookies", str),
+        tcf_vendor_id=s.value("tcf_vendor_id", int),
     )
 
 
@@ -198,6 +206,7 @@ def _site(s: Section) -> Site:
         cookie_domain=s.value("cookie_domain", str),
         languages=languages,
         variants=read_variants(s, languages),
+        tcf_vendors=s.values("tcf_vendors", int),
     )
 
 

@@ -50,6 +50,8 @@ class Section:
             raise self.fail(name, f"must be a list, not {type(values).__name__}")
         for i, value in enumerate(values):
             self._check(f"{name}[{i}]", field, value)
+            if field.unique and value in values[:i]:
+                raise self.fail(f"{name}[{i}]", f"{value!r} is listed twice")
         return tuple(values)
 
     def table(self, name: str) -> Section:

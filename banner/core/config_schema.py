@@ -37,7 +37,9 @@ def _table(table: Table) -> dict[str, Any]:
 
 def _field(field: Field) -> dict[str, Any]:
     value = _value(field)
-    schema = {"type": "array", "items": value} if field.many else value
+    schema: dict[str, Any] = {"type": "array", "items": value} if field.many else value
+    if field.unique:
+        schema["uniqueItems"] = True
     schema["description"] = field.description
     if not field.required and field.default is not None:
         schema["default"] = list(field.default) if field.many else field.default

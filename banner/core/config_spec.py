@@ -204,6 +204,57 @@ USER = Table(
     ),
 )
 
+IAB = Table(
+    "[iab]",
+    "IAB signals for ad tech: TCF v2.3 TC strings and GPP strings",
+    fields=(
+        Field(
+            "cmp_id",
+            int,
+            "The CMP id IAB Europe registered for you; 0 = no TC strings anywhere (a site with tcf_vendors needs one)",
+            default=0,
+            minimum=0,
+            maximum=4095,
+            check=lambda value: value != 1,
+            problem="{value!r} is not a CMP id: 0 (no TCF) or your registered id, 2 to 4095",
+        ),
+        Field("cmp_version", int, "Your CMP's version, written into every TC string", 1, minimum=1, maximum=4095),
+        Field(
+            "publisher_cc",
+            str,
+            "The publisher's country (ISO 3166-1 alpha-2) written into TC strings; AA = unknown",
+            default="AA",
+            pattern=COUNTRY,
+        ),
+        Field(
+            "gvl",
+            str,
+            'The local copy of the IAB Global Vendor List (v3 JSON); "" = data_dir/gvl/vendor-list.json. '
+            "flask --app app gvl-update refreshes it",
+            default="",
+        ),
+        Field(
+            "gpp",
+            bool,
+            "Issue GPP strings: usnat (section 7) for opt_out visitors, the TC string (section 2) where TCF applies",
+            default=False,
+        ),
+        Field(
+            "mspa_covered_transaction",
+            bool,
+            "You signed the IAB Multi-State Privacy Agreement and declare transactions covered (usnat MSPA fields)",
+            default=False,
+        ),
+        Field(
+            "mspa_mode",
+            str,
+            "The MSPA mode of covered transactions",
+            default="opt_out_option",
+            choices=("opt_out_option", "service_provider"),
+        ),
+    ),
+)
+
 DASHBOARD = Table(
     "[dashboard]",
     "The marketing dashboard",
@@ -219,6 +270,7 @@ ROOT = Table(
         Child("jurisdictions", JURISDICTIONS, JURISDICTIONS.description),
         Child("limits", LIMITS, LIMITS.description),
         Child("dashboard", DASHBOARD, DASHBOARD.description),
+        Child("iab", IAB, IAB.description),
         Child("sites", SITE, "The websites that embed the banner", Shape.ARRAY, required=True, min_items=1),
         Child("categories", CATEGORY, "Purposes; at least one required", Shape.ARRAY, required=True, min_items=1),
         Child("trackers", TRACKER, "What pages load, each in one category", Shape.ARRAY),

@@ -27,6 +27,7 @@ def summary(config: Config, sizes: Mapping[BundleKey, int]) -> Iterator[str]:
     categories = (f"{c.id} (required)" if c.required else c.id for c in config.categories)
     yield f"categories: {', '.join(categories)}"
     yield f"regimes: {_regimes(config)}"
+    yield f"IAB: {_iab(config)}"
     yield f"dashboard users: {', '.join(u.name for u in config.dashboard_users) or 'none'}"
 
 
@@ -40,6 +41,8 @@ def _site(config: Config, site: Site, sizes: Mapping[BundleKey, int]) -> Iterato
     yield f"site {site.id} ({site.name})"
     yield f"  origins: {', '.join(site.origins) or 'none (no page may embed the banner)'}"
     yield f"  languages: {', '.join(site.languages)}"
+    if site.tcf_vendors:
+        yield f"  TCF vendors: {', '.join(map(str, site.tcf_vendors))}"
     by_kind = {kind: [t.id for t in config.trackers if t.kind is kind] for kind in TrackerKind}
     yield "  trackers: " + "; ".join(f"{kind} {', '.join(ids) or '-'}" for kind, ids in by_kind.items())
     if site.variants:
@@ -61,6 +64,13 @@ def _regimes(config: Config) -> str:
     if not config.service.country_header:
         unknown += " (no country_header: every visitor)"
     return "; ".join([*listed, f"other countries {jurisdictions.other}", unknown])
+
+
+def _iab(config: Config) -> str:
+    iab = config.iab
+    tcf = f"TC strings with CMP id {iab.cmp_id}" if iab.cmp_id else "no TC strings (cmp_id 0)"
+    gpp = f"GPP strings (CMP id {iab.gpp_cmp_id}) for opt_out visitors" if iab.gpp else "no GPP strings"
+    return f"{tcf}; {gpp}; vendor list {iab.gvl}"
 
 
 def _honored(honored: bool) -> str:

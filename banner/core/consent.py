@@ -14,6 +14,7 @@ from typing import Any
 
 from banner.core.config import BASE_VARIANT, Config, Site
 from banner.core.errors import InvalidInput, UnknownSite
+from banner.core.iab.choices import TcfChoices, linked_tracker_answers, parse_tcf_choices
 
 ID_BYTES = 12  # 16 URL-safe characters, 96 bits: unguessable, short in the cookie
 
@@ -32,6 +33,7 @@ class ConsentRequest:
     trackers: dict[str, bool]
     lang: str
     variant: str = BASE_VARIANT
+    tcf: TcfChoices | None = None  # a TCF site's per-purpose and per-vendor answers
 
 
 def new_consent_id() -> str:
@@ -61,7 +63,7 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
     """Validate a ``POST /api/v1/consent`` body; every problem is an :class:`InvalidInput`."""
     if not isinstance(body, dict):
         raise InvalidInput("body must be a JSON object")
-    unknown = set(body) - {"site", "choices", "trackers", "action", "lang", "variant"}
+    unknown = set(body) - {"site", "choices", "trackers", "action", "lang", "variant", "tcf"}
     if unknown:
         raise InvalidInput(f"unknown field {sorted(unknown)[0][:40]!r}", sorted(unknown)[0][:40])
     site = site_of(config, body.get("site"))
@@ -73,6 +75,10 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
     trackers = _flags(body.get("trackers", {}), "trackers", lambda k: config.tracker(k) is not None)
     if action is not Action.CUSTOM and "trackers" in body:
         raise InvalidInput("'trackers' overrides only go with action 'custom'", "trackers")
+    tcf = None
+    if "tcf" in body:
+        tcf_site, tcf = parse_tcf_choices(config.tcf.get(site.id), action is Action.CUSTOM, body["tcf"])
+        trackers = linked_tracker_answers(tcf_site, tcf, trackers)
     lang = body.get("lang", site.default_language)
     if lang not in site.languages:
         raise InvalidInput(f"'lang' must be one of {', '.join(site.languages)}", "lang")
@@ -83,6 +89,7 @@ def parse_consent_request(config: Config, body: Any) -> ConsentRequest:
         trackers=_effective_overrides(config, trackers),
         lang=lang,
         variant=variant_of(site, body.get("variant", BASE_VARIANT)),
+        tcf=tcf,
     )
 
 
@@ -142,11 +149,15 @@ class ConsentRecord:
     replaces: str | None = None
     withdrawn_at: str | None = None
     variant: str = BASE_VARIANT  # the A/B variant shown; a, the site's own banner, when it runs no test
+    iab: dict[str, str] = field(default_factory=dict)  # the IAB strings issued: tc_string, gpp_string, us_privacy
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
+        """The receipt's fields; ``iab`` only when strings were issued."""
         data = asdict(self)
         data.pop("extra")
+        if not self.iab:
+            data.pop("iab")
         return data
 
     @classmethod
@@ -165,6 +176,8 @@ class ConsentRecord:
             and all(v is None or isinstance(v, str) for v in optional)
             and _is_flags(self.choices)
             and _is_flags(self.trackers)
+            and isinstance(self.iab, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in self.iab.items())
             and isinstance(self.signals, dict)
             and all(isinstance(k, str) and _is_flags(v) for k, v in self.signals.items())
         )

@@ -12,16 +12,21 @@ Pure and deterministic. Order of precedence, from strongest to weakest:
 6. sale/share refused, by an honored GPC signal or by overriding every ``ad_network`` tracker
    off ("Do not sell or share"): every ``ad_network`` tracker and the ad keys of Google Consent
    Mode are denied.
+
+On a TCF site an ``opt_in`` visitor's consent also has to cover the site's current vendors and
+TCF policy version, or it is ``outdated`` and asked again. The IAB strings that say the same as
+the decision are issued by :mod:`banner.core.iab.signals`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from banner.core.clock import utc_iso
 from banner.core.config import GCM_KEYS, Config, Site, TrackerKind
+from banner.core.iab.signals import NO_SIGNALS, IabSignals, issue
 from banner.core.regimes import Regime
 from banner.core.signals import Signals
 from banner.core.tokens import ConsentClaim, TokenStatus, Verified
@@ -56,6 +61,8 @@ class Decision:
     dnt_note: str
     signals: Signals
     regime: Regime = Regime.OPT_IN
+    refuses_sale: bool = False  # "Do not sell or share": every ad network refused by name
+    iab: IabSignals = NO_SIGNALS
 
     def allows(self, tracker_id: str) -> bool:
         return any(tracker_id in ids for ids in self.allowed.values())
@@ -97,19 +104,22 @@ class Decision:
                 "device": self.signals.device.device,
                 "region": self.signals.region,
             },
+            "iab": self.iab.to_json(),
         }
 
 
 def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> Decision:
     """Decide which categories, trackers and Consent Mode keys this visitor allows."""
     policy = config.policy
+    regime = config.jurisdictions.regime_for(signals.region)
+    verified = _covering_tcf(config, site, verified, regime)
     valid = verified.status is TokenStatus.VALID and verified.claim is not None
     claim = verified.claim if valid else None
     dnt = SignalDecision(signals.dnt, signals.dnt and policy.honor_dnt)
     gpc = SignalDecision(signals.gpc, signals.gpc and policy.honor_gpc)
     bot = signals.device.bot
-    regime = config.jurisdictions.regime_for(signals.region)
-    no_sale = gpc.honored or _refuses_sale(config, claim)
+    refuses_sale = _refuses_sale(config, claim)
+    no_sale = gpc.honored or refuses_sale
 
     categories = {}
     for category in config.categories:
@@ -127,7 +137,7 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
             on = False
         (allowed if on else denied)[tracker.kind.value].append(tracker.id)
 
-    return Decision(
+    decision = Decision(
         site=site.id,
         policy_version=policy.version,
         policy_url=policy.url,
@@ -144,7 +154,20 @@ def decide(config: Config, site: Site, verified: Verified, signals: Signals) -> 
         dnt_note=policy.dnt_notice,
         signals=signals,
         regime=regime,
+        refuses_sale=refuses_sale,
     )
+    iab = issue(config, decision)
+    return decision if iab is NO_SIGNALS else replace(decision, iab=iab)
+
+
+def _covering_tcf(config: Config, site: Site, verified: Verified, regime: Regime) -> Verified:
+    """Under ``opt_in`` on a TCF site, a consent given for other vendors or another TCF policy
+    version (or before the site used TCF) is outdated: the banner asks again."""
+    tcf_site = config.tcf.get(site.id)
+    claim = verified.claim
+    if tcf_site is None or regime is not Regime.OPT_IN or verified.status is not TokenStatus.VALID or claim is None:
+        return verified
+    return verified if claim.tcf is not None and claim.tcf.covers(tcf_site) else Verified(TokenStatus.OUTDATED, claim)
 
 
 def _refuses_sale(config: Config, claim: ConsentClaim | None) -> bool:

@@ -15,6 +15,8 @@ from banner.core import counters, variants
 from banner.core.clock import day_key, utc_iso
 from banner.core.config import Config
 from banner.core.consent import ConsentRecord, ConsentRequest, new_consent_id
+from banner.core.iab.choices import TcfConsent
+from banner.core.optouts import opt_out_counts
 from banner.core.policy import Decision, decide, signal_reason
 from banner.core.signals import Signals
 from banner.core.tokens import ConsentClaim, TokenSigner, TokenStatus, Verified
@@ -47,6 +49,7 @@ def record_consent(
     (site, language, regime, A/B variant) to its version hash, the proof of what the visitor saw.
     """
     issued_at = now.replace(microsecond=0)
+    tcf_site = config.tcf.get(request.site.id)
     claim = ConsentClaim(
         id=new_consent_id(),
         site=request.site.id,
@@ -54,6 +57,7 @@ def record_consent(
         choices=request.choices,
         trackers=request.trackers,
         issued_at=issued_at,
+        tcf=TcfConsent.given(tcf_site, str(request.action), request.lang, request.tcf) if tcf_site else None,
     )
     decision = decide(config, request.site, Verified(TokenStatus.VALID, claim), signals)
     shown_version = shown[(request.site.id, request.lang, decision.regime, request.variant)]
@@ -64,7 +68,8 @@ def record_consent(
         record=record,
         decision=decision,
         counts=counters.consent_counts(record, config.required_ids)
-        | variants.consent_counts(request.site, record, config.required_ids),
+        | variants.consent_counts(request.site, record, config.required_ids)
+        | opt_out_counts(decision),
         signal_entries=_signal_log_entries(record, decision),
         day=day_key(issued_at),
     )
@@ -101,6 +106,7 @@ def _record(
         region=decision.signals.region,
         replaces=replaces,
         variant=request.variant,
+        iab=decision.iab.issued(),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from banner.core import counters
+from banner.core import counters, optouts
 from banner.core.devices import browser_label, os_label
 
 ACTIONS: tuple[str, ...] = ("accept_all", "custom", "reject_all")
@@ -73,6 +73,28 @@ class OptIn:
 
 
 @dataclass(frozen=True)
+class SaleOptOuts:
+    """Consents under the opt_out regime that opted out of sale and sharing, in all and by source."""
+
+    consents: int
+    opted_out: Share
+    by_source: Mapping[str, Share]  # button, gpc, choices; one consent may have two
+
+    @classmethod
+    def of(cls, fields: Mapping[str, int]) -> SaleOptOuts:
+        base = fields.get(optouts.CONSENTS, 0)
+        by_source = {s: Share(fields.get(counters.field(optouts.SOURCE, s), 0), base) for s in optouts.SOURCES}
+        return cls(base, Share(fields.get(optouts.OPTED_OUT, 0), base), by_source)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "consents": self.consents,
+            "opted_out": self.opted_out.to_json(),
+            "by_source": {source: share.to_json() for source, share in self.by_source.items()},
+        }
+
+
+@dataclass(frozen=True)
 class Period:
     """Figures of one day or of a whole range; the same arithmetic serves both."""
 
@@ -87,6 +109,7 @@ class Period:
     actions: Mapping[str, int]
     opt_in: tuple[OptIn, ...]
     signals: Mapping[str, Mapping[str, Share]]  # signal -> {"requests": Share, "consents": Share}
+    sale_opt_outs: SaleOptOuts
 
     @property
     def human_requests(self) -> int:
@@ -107,6 +130,7 @@ class Period:
             "signals": {
                 name: {base: share.to_json() for base, share in shares.items()} for name, shares in self.signals.items()
             },
+            "sale_opt_outs": self.sale_opt_outs.to_json(),
         }
 
 
@@ -169,6 +193,7 @@ def period(fields: Mapping[str, int], categories: Sequence[str]) -> Period:
             }
             for name in SIGNALS
         },
+        sale_opt_outs=SaleOptOuts.of(fields),
     )
 
 

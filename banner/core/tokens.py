@@ -36,6 +36,8 @@ from itsdangerous import (
 from itsdangerous.encoding import int_to_bytes
 from itsdangerous.signer import SigningAlgorithm
 
+from banner.core.iab.choices import TcfConsent
+
 MAX_TOKEN_LENGTH = 2048
 LEGACY_SIGNATURE_LENGTH = 27  # base64 of an HMAC-SHA1 digest; an Ed25519 signature takes 86
 
@@ -59,6 +61,7 @@ class ConsentClaim:
     choices: dict[str, bool]
     trackers: dict[str, bool] = field(default_factory=dict)
     issued_at: datetime | None = None
+    tcf: TcfConsent | None = None  # on a TCF site: what its TC string is issued from
 
     def payload(self) -> dict[str, Any]:
         """Short keys keep the cookie small; booleans as 0/1 for the same reason."""
@@ -70,6 +73,8 @@ class ConsentClaim:
         }
         if self.trackers:
             data["t"] = {k: int(v) for k, v in self.trackers.items()}
+        if self.tcf is not None:
+            data["f"] = self.tcf.payload()
         return data
 
 
@@ -192,6 +197,9 @@ def _claim_from(payload: Any, issued: datetime) -> ConsentClaim | None:
         return None
     if not _is_flag_map(choices) or not _is_flag_map(trackers):
         return None
+    tcf = TcfConsent.from_payload(payload["f"]) if "f" in payload else None
+    if "f" in payload and tcf is None:
+        return None
     return ConsentClaim(
         id=ident,
         site=site,
@@ -199,6 +207,7 @@ def _claim_from(payload: Any, issued: datetime) -> ConsentClaim | None:
         choices={k: bool(v) for k, v in choices.items()},
         trackers={k: bool(v) for k, v in trackers.items()},
         issued_at=issued.astimezone(UTC),
+        tcf=tcf,
     )
 
 

@@ -1,12 +1,15 @@
 """VAST ad tags with the visitor's privacy signals filled in, for players and ad insertion.
 
-IAB VAST 4.1 privacy macros ([GDPR], [GDPRCONSENT], [LIMITADTRACKING], [REGULATIONS]) are
-replaced wherever they stand, in any letter case and also percent-encoded (tags are often pasted
-already encoded), and the query parameters video ad servers read are set: ``gdpr``,
-``gdpr_consent``, ``npa`` and, under the opt-out regime, ``us_privacy`` (IAB CCPA string).
+IAB VAST 4.1 privacy macros ([GDPR], [GDPRCONSENT], [LIMITADTRACKING], [REGULATIONS],
+[GPPSTRING], [GPPSECTIONID]) are replaced wherever they stand, in any letter case and also
+percent-encoded (tags are often pasted already encoded), and the query parameters video ad
+servers read are set: ``gdpr``, ``gdpr_consent``, ``npa``, ``gpp`` and ``gpp_sid`` and, under the
+opt-out regime, ``us_privacy`` (IAB CCPA string).
 
-We are not an IAB TCF consent management platform and issue no TC string, so [GDPRCONSENT]
-and ``gdpr_consent`` are empty: under GDPR, ad servers then serve non-personalised ads.
+The strings are the decision's own (:mod:`banner.core.iab.signals`): [GDPRCONSENT] and
+``gdpr_consent`` carry the TC string on a TCF site, and are empty elsewhere (under GDPR, ad
+servers then serve non-personalised ads); [GPPSTRING] and ``gpp`` carry the GPP string,
+[GPPSECTIONID] and ``gpp_sid`` its section ids, comma-separated.
 Only tags whose host belongs to a configured ``vast`` tracker are accepted, so the endpoint can
 never be used to build links to arbitrary hosts. ``static/banner/vast.js`` mirrors these rules.
 """
@@ -23,11 +26,11 @@ from banner.core.policy import Decision
 from banner.core.regimes import Regime
 
 MAX_URL_LENGTH = 4096
-MACROS = ("GDPR", "GDPRCONSENT", "LIMITADTRACKING", "REGULATIONS")
+MACROS = ("GDPR", "GDPRCONSENT", "LIMITADTRACKING", "REGULATIONS", "GPPSTRING", "GPPSECTIONID")
 #: [NAME] or %5BNAME%5D, any letter case; the longer names first so [GDPR] never eats [GDPRCONSENT].
 MACRO_RE = re.compile(r"(?:\[|%5B)(" + "|".join(sorted(MACROS, key=len, reverse=True)) + r")(?:\]|%5D)", re.IGNORECASE)
 REGULATIONS = {Regime.OPT_IN: "gdpr", Regime.OPT_OUT: "ccpa", Regime.NOTICE: ""}
-PARAMS = ("gdpr", "gdpr_consent", "npa", "us_privacy")
+PARAMS = ("gdpr", "gdpr_consent", "npa", "us_privacy", "gpp", "gpp_sid")
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,14 @@ def ad_request(decision: Decision, url: str) -> AdRequest:
 def signal_values(decision: Decision) -> dict[str, str]:
     gdpr = decision.regime is Regime.OPT_IN
     limited = decision.google_consent_mode["ad_personalization"] == "denied"
+    iab = decision.iab
     return {
         "GDPR": "1" if gdpr else "0",
-        "GDPRCONSENT": "",
+        "GDPRCONSENT": (iab.tcf.tc_string if iab.tcf else None) or "",
         "LIMITADTRACKING": "1" if limited else "0",
         "REGULATIONS": REGULATIONS[decision.regime],
+        "GPPSTRING": iab.gpp_string or "",
+        "GPPSECTIONID": ",".join(map(str, iab.gpp_sid)) if iab.gpp_string else "",
     }
 
 
@@ -91,8 +97,10 @@ def _with_params(url: str, values: dict[str, str], decision: Decision) -> str:
         ours["gdpr_consent"] = values["GDPRCONSENT"]
     if values["LIMITADTRACKING"] == "1":
         ours["npa"] = "1"
-    if decision.regime is Regime.OPT_OUT:
-        ours["us_privacy"] = us_privacy(decision)
+    if values["GPPSTRING"]:
+        ours |= {"gpp": values["GPPSTRING"], "gpp_sid": values["GPPSECTIONID"]}
+    if decision.iab.us_privacy:
+        ours["us_privacy"] = decision.iab.us_privacy
     head, _, fragment = url.partition("#")
     path, _, raw_query = head.partition("?")
     query, placed = [], set()
@@ -105,9 +113,3 @@ def _with_params(url: str, values: dict[str, str], decision: Decision) -> str:
             placed.add(name)
     query += [f"{k}={quote(v, safe='')}" for k, v in ours.items() if k not in placed]
     return f"{path}?{'&'.join(query)}" + (f"#{fragment}" if fragment else "")
-
-
-def us_privacy(decision: Decision) -> str:
-    """IAB US Privacy string: version 1, notice given, opted out of sale or not, not LSPA-covered."""
-    opted_out = not decision.allowed["ad_network"]
-    return "1Y" + ("Y" if opted_out else "N") + "N"

@@ -18,6 +18,7 @@ from typing import Any
 from banner.core.clock import utc_iso
 from banner.core.config import BASE_VARIANT
 from banner.core.consent import ConsentRecord
+from banner.core.iab.signals import TCF_HEADER
 
 #: Record field -> stored key, for the plain-valued fields.
 SHORT = {
@@ -36,6 +37,10 @@ SHORT = {
 INSTANTS = {"given_at": "t", "expires_at": "x"}
 VARIANT = "vr"
 SIGNALS = ("dnt", "gpc")
+#: The IAB strings issued with the consent (receipts show them), only where issued. A GPP string
+#: that only carries the TC string (section 2) is not kept twice: it is kept as the number 2.
+IAB = {"tc_string": "tc", "gpp_string": "gp", "us_privacy": "up"}
+TCF_SECTION = 2
 
 
 def dump_record(record: ConsentRecord) -> str:
@@ -52,6 +57,10 @@ def dump_record(record: ConsentRecord) -> str:
         data["s"] = seen
     if record.variant != BASE_VARIANT:
         data[VARIANT] = record.variant
+    data.update({IAB[name]: text for name, text in record.iab.items()})
+    carried = _carried(record.iab)
+    if carried and data.get("gp") == carried:
+        data["gp"] = TCF_SECTION
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -73,7 +82,20 @@ def load_record(raw: str, site: str) -> ConsentRecord:
             for name in SIGNALS
         },
         variant=data.get(VARIANT, BASE_VARIANT),
+        iab=_iab(data),
     )
+
+
+def _carried(iab: dict[str, str]) -> str | None:
+    """The GPP string that only carries the TC string, as section 2."""
+    return f"{TCF_HEADER}~{iab['tc_string']}" if "tc_string" in iab else None
+
+
+def _iab(data: dict[str, Any]) -> dict[str, str]:
+    iab = {name: data[short] for name, short in IAB.items() if short in data}
+    if iab.get("gpp_string") == TCF_SECTION:
+        iab["gpp_string"] = f"{TCF_HEADER}~{iab['tc_string']}"
+    return iab
 
 
 def _seconds(iso: str) -> int | str:

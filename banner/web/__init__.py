@@ -30,6 +30,7 @@ from banner.web import (
     dashboard,
     decisions,
     errors,
+    gvl,
     headers,
     limits,
     logs,
@@ -58,7 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     environ: Mapping[str, str] = app.config.get("ENVIRON", os.environ)
-    config = _load(app, environ)
+    config = gvl.init_app(app, _load(app, environ))
     app.secret_key = config.service.secret_key
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]

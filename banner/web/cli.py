@@ -1,4 +1,4 @@
-"""Operator commands: ``flask --app app hash-password`` and ``check-config``."""
+"""Operator commands: ``flask --app app hash-password``, ``check-config`` and ``gvl-update``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from flask import Flask
 from werkzeug.security import generate_password_hash
 
 from banner.web.config_cli import check_config
+from banner.web.gvl_cli import gvl_update
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(hash_password)
     app.cli.add_command(check_config)
+    app.cli.add_command(gvl_update)
 
 
 @click.command("hash-password")

@@ -22,6 +22,7 @@ from banner.core.config_schema import json_schema
 from banner.core.config_summary import budget_warnings, summary
 from banner.core.errors import ConfigError
 from banner.core.tokens import TokenSigner
+from banner.vendor_list.files import vendor_list_warnings
 from banner.web.script import build_bundles
 
 #: Stands in for the secret when none is set: a public key has the same length whatever the key.
@@ -51,7 +52,7 @@ def check_config(path: str | None, schema: bool, reference: bool) -> None:
     click.echo(f"{path}: valid")
     for line in summary(config, sizes):
         click.echo(line)
-    warnings = [*deployment_warnings(config), *budget_warnings(sizes)]
+    warnings = [*deployment_warnings(config), *budget_warnings(sizes), *vendor_list_warnings(config)]
     click.echo("warnings:" if warnings else "no warnings")
     for warning in warnings:
         click.echo(f"  {warning}")

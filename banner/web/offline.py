@@ -17,8 +17,9 @@ from flask import Flask
 from banner.web.archive_cli import verify_archive
 from banner.web.cli import hash_password
 from banner.web.config_cli import check_config
+from banner.web.gvl_cli import gvl_update
 
-COMMANDS = {command.name: command for command in (check_config, hash_password, verify_archive)}
+COMMANDS = {command.name: command for command in (check_config, hash_password, verify_archive, gvl_update)}
 STATIC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "static")
 
 

@@ -13,6 +13,7 @@ from banner.core.regimes import Regime
 from banner.core.tokens import TokenStatus
 from banner.web.api import CONSENT_ID_PATTERN, EVENT_TYPES
 from banner.web.context import services
+from banner.web.openapi_iab import tcf_answers, tcf_only_on_tcf_sites, tcf_paths
 
 bp = Blueprint("openapi", __name__)
 
@@ -78,6 +79,7 @@ SCHEMAS: dict[str, Any] = {
             "google_consent_mode",
             "signals",
             "visitor",
+            "iab",
         ],
         "properties": {
             "site": {"type": "string"},
@@ -129,7 +131,39 @@ SCHEMAS: dict[str, Any] = {
                 "required": ["bot", "device"],
                 "properties": {"bot": {"type": "boolean"}, "device": {"type": "string"}, "region": NULLABLE_STR},
             },
+            "iab": _ref("IabSignals"),
             "withdrawn": {**NULLABLE_STR, "description": "DELETE only: the withdrawn consent id"},
+        },
+    },
+    "IabSignals": {
+        "type": "object",
+        "description": "The IAB strings that say what the decision says",
+        "required": ["tcf", "gpp", "us_privacy"],
+        "properties": {
+            "tcf": {
+                "type": ["object", "null"],
+                "description": "On a site with tcf_vendors; applies for opt_in visitors, the string once they chose",
+                "required": ["applies", "tc_string", "cmp_id", "policy_version", "vendor_list_version"],
+                "properties": {
+                    "applies": {"type": "boolean", "description": "gdprApplies"},
+                    "tc_string": {**NULLABLE_STR, "description": "TCF v2.3 TC string, with Disclosed Vendors"},
+                    "cmp_id": {"type": "integer"},
+                    "policy_version": {"type": "integer"},
+                    "vendor_list_version": {"type": "integer"},
+                    "tc_data": {"type": "object", "description": "The TC string's fields, ids as sorted lists"},
+                },
+            },
+            "gpp": {
+                "type": ["object", "null"],
+                "description": "usnat (section 7) for opt_out visitors; the TC string (section 2) where TCF applies",
+                "required": ["string", "sid"],
+                "properties": {
+                    "string": NULLABLE_STR,
+                    "sid": {"type": "array", "items": {"type": "integer"}},
+                    "usnat": {"type": "object", "description": "The usnat fields, named as the GPP CMP API names them"},
+                },
+            },
+            "us_privacy": {**NULLABLE_STR, "description": "IAB US Privacy string, for opt_out visitors"},
         },
     },
     "ConsentCreated": {
@@ -181,6 +215,12 @@ SCHEMAS: dict[str, Any] = {
             "replaces": NULLABLE_STR,
             "withdrawn_at": NULLABLE_STR,
             "variant": {"type": "string", "description": "A/B variant shown (a: the site's own banner)"},
+            "iab": {
+                "type": "object",
+                "description": "The IAB strings issued with this consent, where any were",
+                "additionalProperties": False,
+                "properties": {name: {"type": "string"} for name in ("tc_string", "gpp_string", "us_privacy")},
+            },
         },
     },
     "AdRequest": {
@@ -358,7 +398,7 @@ def build_document(config: Config) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Consent service", "version": "1.0.0"},
-        "paths": PATHS,
+        "paths": {**PATHS, **tcf_paths(config)},
         "components": {"schemas": {**SCHEMAS, **_deployment_schemas(config)}, "responses": RESPONSES},
     }
 
@@ -389,16 +429,18 @@ def _deployment_schemas(config: Config) -> dict[str, Any]:
                 "action": {"type": "string", "enum": ACTIONS, "default": "custom"},
                 "lang": {"type": "string", "enum": languages, "description": "Language the banner was shown in"},
                 "variant": {"type": "string", "description": "A/B variant shown; one not configured counts as a"},
+                **tcf_answers(config),
             },
             "oneOf": [
                 {"properties": {"action": {"const": "custom"}}},
                 {
                     "required": ["action"],
                     "properties": {"action": {"enum": ["accept_all", "reject_all"]}},
-                    "not": {"required": ["trackers"]},
-                    "description": "Tracker overrides only go with action custom",
+                    "not": {"anyOf": [{"required": ["trackers"]}, {"required": ["tcf"]}]},
+                    "description": "Tracker overrides and TCF answers only go with action custom",
                 },
             ],
+            **tcf_only_on_tcf_sites(config),
         },
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from banner.store import StoreUnavailable
+from banner.web import gvl
 from banner.web.context import services
 
 bp = Blueprint("ops", __name__)
@@ -25,6 +26,9 @@ def healthz() -> tuple[Response, int]:
         "pending_counts": len(svc.tally),
         "revoked_ids": len(svc.revocations),
     }
+    vendor_list = gvl.health()
+    if vendor_list is not None:
+        body["vendor_list"] = vendor_list
     return jsonify(body), 200 if status == "ok" else 503
 
 

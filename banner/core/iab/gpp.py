@@ -129,12 +129,17 @@ class GPPString:
         return tuple(i for i, s in ((TCFEUV2_ID, self.tcfeuv2), (USNAT_ID, self.usnat)) if s is not None)
 
 
+def header(section_ids: tuple[int, ...]) -> str:
+    """The header of a GPP string whose sections are ``section_ids``, in order."""
+    bits = BitWriter()
+    bits.uint(HEADER_TYPE, 6)
+    bits.uint(GPP_VERSION, 6)
+    bits.fibonacci_range(section_ids)
+    return bits.base64url(*PADDING)
+
+
 def encode(gpp: GPPString) -> str:
-    header = BitWriter()
-    header.uint(HEADER_TYPE, 6)
-    header.uint(GPP_VERSION, 6)
-    header.fibonacci_range(gpp.section_ids)
-    parts = [header.base64url(*PADDING)]
+    parts = [header(gpp.section_ids)]
     if gpp.tcfeuv2 is not None:
         try:
             parts.append(tcf.encode(gpp.tcfeuv2))

@@ -62,6 +62,7 @@ def signals() -> str:
         charts=reports.signal_charts(summary),
         policy=reports.signal_policy(config),
         names=reports.SIGNAL_NAMES,
+        sale_sources=reports.SALE_SOURCES,
         signal=signal,
         entries=entries,
         before=before,

@@ -26,6 +26,11 @@ ACTION_COLOURS = {"accept_all": "#047857", "custom": "#1d4ed8", "reject_all": "#
 BREAKDOWN_NAMES = {"device": "Device class", "browser": "Browser", "os": "Operating system", "region": "Region"}
 BREAKDOWN_ROWS = 7
 SIGNAL_NAMES = {"dnt": "Do Not Track", "gpc": "Global Privacy Control"}
+SALE_SOURCES = {
+    "button": '"Do not sell or share" button',
+    "gpc": "Global Privacy Control",
+    "choices": "Other choices (advertising refused)",
+}
 
 
 def category_labels(config: Config) -> dict[str, str]:
