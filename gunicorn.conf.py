@@ -17,7 +17,7 @@ def _int(name: str, default: int) -> int:
 # (one round trip per consent write) and on slow clients.
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count())
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = _int("GUNICORN_THREADS", 4)
 
 # Keep-alive: browsers and load balancers reuse connections for the decision calls of a page.
