@@ -202,7 +202,7 @@ def _measure(base: str, targets: list[Target], args: argparse.Namespace, workdir
 
 def _print_table(targets: list[Target], results: dict[str, list[Measure]]) -> None:
     header = (
-        f"{'endpoint':<19}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}{'x HSET':>8}{'target':>8}"
+        f"{'endpoint':<19}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'x bare':>8}{'x HSET':>8}{'target':>11}"
         f"{'CPU us':>8}{'target':>8}{'Redis us':>10}  "
     )
     print(header + "\n" + "-" * len(header))
@@ -222,7 +222,7 @@ def _print_table(targets: list[Target], results: dict[str, list[Measure]]) -> No
         print(
             f"{target.name:<19}{_median(runs, lambda m: m.load.requests_per_s):>7.0f}"
             f"{_median(runs, lambda m: m.load.p50_ms):>8.2f}{_median(runs, lambda m: m.load.p99_ms):>8.2f}"
-            f"{_text(ratio):>8}{_text(hset):>8}{target_text:>8}{cpu[target.name]:>8.0f}"
+            f"{_text(ratio):>8}{_text(hset):>8}{target_text:>11}{cpu[target.name]:>8.0f}"
             f"{'' if goals[2] is None else f'<={goals[2]}':>8}{_median(runs, lambda m: m.redis_us):>10.0f}  {verdict}"
             + (f"  ({bad} unexpected answers)" if bad else "")
         )

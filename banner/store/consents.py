@@ -7,14 +7,16 @@ Cluster slot. Any Redis failure surfaces as :class:`~banner.store.errors.StoreUn
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from banner.core.consent import ConsentRecord
 from banner.store import keys, scripts
+from banner.store.calls import ScriptCalls
 from banner.store.codec import dump_record, load_record
 from banner.store.errors import guarded, guarded_iter
 
@@ -33,6 +35,7 @@ class ConsentStore:
         self.token_max_age = token_max_age_seconds
         self._save = redis.register_script(scripts.SAVE_CONSENT)
         self._withdraw = redis.register_script(scripts.WITHDRAW)
+        self._calls = ScriptCalls(redis)
 
     @guarded
     def load_scripts(self) -> None:
@@ -60,7 +63,8 @@ class ConsentStore:
         """
         site = record.site
         log_fields = {"type": record.event, "id": record.id, "action": record.action}
-        stored = self._save(
+        stored = self._calls.run(
+            self._save,
             keys=[
                 keys.record(site, record.id),
                 keys.log(site),
@@ -73,8 +77,8 @@ class ConsentStore:
                 dump_record(record),
                 self.retention,
                 self._min_stream_id(),
-                json.dumps(log_fields),
-                json.dumps(counts),
+                orjson.dumps(log_fields),
+                orjson.dumps(counts),
                 self.retention + 86400,
                 _dump_entry(signal_entries.get("dnt")),
                 _dump_entry(signal_entries.get("gpc")),
@@ -88,7 +92,8 @@ class ConsentStore:
     def withdraw(self, site: str, consent_id: str, at: str, day: str) -> bool:
         """Mark a record withdrawn (once) and revoke its id; False when the record is unknown
         (expired or never stored; the id is revoked all the same)."""
-        found = self._withdraw(
+        found = self._calls.run(
+            self._withdraw,
             keys=[keys.record(site, consent_id), keys.log(site), keys.day(site, day), keys.revoked(site)],
             args=[at, self._min_stream_id(), self.retention + 86400, *self._revocation_window(), consent_id],
         )
@@ -206,5 +211,5 @@ class ConsentStore:
         return str(int((time.time() - self.retention) * 1000))
 
 
-def _dump_entry(entry: dict[str, str] | None) -> str:
-    return json.dumps(entry, separators=(",", ":")) if entry else ""
+def _dump_entry(entry: dict[str, str] | None) -> bytes:
+    return orjson.dumps(entry) if entry else b""
