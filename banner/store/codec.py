@@ -14,6 +14,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from banner.core.clock import utc_iso
 from banner.core.consent import ConsentRecord
 
@@ -47,7 +49,7 @@ def dump_record(record: ConsentRecord) -> str:
     seen = {name: [1, int(s["honored"])] for name, s in record.signals.items() if s["present"]}
     if seen:
         data["s"] = seen
-    return json.dumps(data, separators=(",", ":"))
+    return orjson.dumps(data).decode()
 
 
 def load_record(raw: str, site: str) -> ConsentRecord:

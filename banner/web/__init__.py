@@ -26,6 +26,7 @@ from banner.web import (
     decisions,
     errors,
     headers,
+    json_codec,
     limits,
     logs,
     openapi,
@@ -54,8 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     environ: Mapping[str, str] = app.config.get("ENVIRON", os.environ)
     config = _load(app, environ)
     app.secret_key = config.service.secret_key
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.compact = True  # type: ignore[attr-defined]
+    json_codec.init_app(app)
 
     resolver()  # compile the User-Agent patterns now, not during the first request
     clients = client_configs(config)
