@@ -56,6 +56,16 @@ def test_limits_are_shared_across_workers_through_redis(environ: dict[str, str],
     assert redis.get(next(iter(redis.keys("cs:rl:*")))) == "4"
 
 
+def test_a_flush_sends_only_windows_with_new_hits(environ: dict[str, str], config_copy: Path, redis: Any) -> None:
+    app = limited_app(environ, config_copy)
+    assert post(app.test_client()).status_code == 201
+    storage = app.extensions[EXTENSION].scopes["consent"].limiter.storage
+    storage.sync()
+    assert redis.get(next(iter(redis.keys("cs:rl:*")))) == "1"
+    storage.redis = redis_py.Redis(unix_socket_path="/nonexistent/redis.sock")  # any command would fail
+    storage.sync()  # nothing new since the last sync: no command at all
+
+
 def test_no_raw_address_reaches_redis(environ: dict[str, str], config_copy: Path, redis: Any) -> None:
     app = limited_app(environ, config_copy)
     client = app.test_client()
