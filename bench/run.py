@@ -72,9 +72,8 @@ def main() -> None:
         ):
             targets, notes = _targets(base)
             print(
-                f"load: {load.describe()}, {args.connections} connections; gunicorn {_worker_class()} "
-                f"{args.workers} workers x {args.threads} threads; {multiprocessing.cpu_count()} cores; "
-                f"{args.rounds} rounds x {args.seconds} s per endpoint\n"
+                f"load: {load.describe()}, {args.connections} connections; gunicorn {_workers(args)}; "
+                f"{multiprocessing.cpu_count()} cores; {args.rounds} rounds x {args.seconds} s per endpoint\n"
             )
             load_before = os.getloadavg()[0]
             results = _measure(base, targets, args, workdir)
@@ -104,11 +103,13 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _worker_class() -> str:
-    """What ``gunicorn.conf.py`` runs (the bench and production share it)."""
+def _workers(args: argparse.Namespace) -> str:
+    """What ``gunicorn.conf.py`` runs (the bench and production share it, ``GUNICORN_WORKER_CLASS`` too)."""
     namespace: dict[str, object] = {}
     exec(compile((servers.ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)
-    return str(namespace.get("worker_class", "sync"))
+    worker_class = str(namespace.get("worker_class", "sync"))
+    threads = f" x {args.threads} threads" if worker_class == "gthread" else ""
+    return f"{worker_class} {args.workers} workers{threads}"
 
 
 def _targets(base: str) -> tuple[list[Target], list[str]]:
