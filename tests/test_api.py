@@ -19,7 +19,9 @@ ORIGIN = "http://127.0.0.1:5000"
 HEADERS = {"User-Agent": DESKTOP_UA}
 
 
-@pytest.mark.parametrize(("domain", "base_url"), [("", "http://localhost"), (".example.org", "https://www.example.org")])
+@pytest.mark.parametrize(
+    ("domain", "base_url"), [("", "http://localhost"), (".example.org", "https://www.example.org")]
+)
 def test_the_consent_cookie_is_the_line_werkzeug_writes(
     environ: dict[str, str], config_copy: Path, domain: str, base_url: str
 ) -> None:

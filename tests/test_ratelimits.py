@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import redis as redis_py
+from flask.testing import FlaskClient
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from flask.testing import FlaskClient
 
 from banner.web.limits import ALLOWANCE, EXTENSION
 from tests.support import edited_app

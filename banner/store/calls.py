@@ -33,7 +33,6 @@ class ScriptCalls:
     """Runs Lua scripts by ``EVALSHA`` for one Redis client."""
 
     def __init__(self, redis: Any) -> None:
-        self.redis = redis
         pool = getattr(redis, "connection_pool", None)
         # A pool with a client-side cache wraps its connections; leave such a client to redis-py.
         self._pool = pool if pool is not None and getattr(pool, "cache", None) is None else None
@@ -56,11 +55,6 @@ class ScriptCalls:
                 return _evalsha(connection, script, command)  # reconnects on the way
         finally:
             self._idle.append(connection)
-
-    def disconnect(self) -> None:
-        """Close the idle connections (they reopen on the next call)."""
-        while self._idle:
-            self._idle.pop().disconnect()
 
     def _connection(self) -> Any:
         assert self._pool is not None

@@ -24,14 +24,13 @@ _DATE = "\0"
 
 
 def set_consent_cookie(response: Response, site: Site, token: str, max_age: int) -> None:
-    secure = secure_transport()
-    if not PLAIN_VALUE.match(token):  # never for our own tokens; Werkzeug quotes it
-        expires = _expiry(max_age, int(time.time()))
-        response.headers.add("Set-Cookie", _dump(site.cookie_name, site.cookie_domain, token, max_age, secure, expires))
-        return
-    before, after = _parts(site.cookie_domain, max_age, secure)
-    expires = _expiry(max_age, int(time.time()))
-    response.headers.add("Set-Cookie", f"{site.cookie_name}={token}{before}{expires}{after}")
+    secure, expires = secure_transport(), _expiry(max_age, int(time.time()))
+    if PLAIN_VALUE.match(token):
+        before, after = _parts(site.cookie_domain, max_age, secure)
+        line = f"{site.cookie_name}={token}{before}{expires}{after}"
+    else:  # never one of our tokens: Werkzeug quotes it
+        line = _dump(site.cookie_name, site.cookie_domain, token, max_age, secure, expires)
+    response.headers.add("Set-Cookie", line)
 
 
 def clear_consent_cookie(response: Response, site: Site) -> None:
