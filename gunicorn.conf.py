@@ -13,12 +13,15 @@ def _int(name: str, default: int) -> int:
     return int(value) if value.strip() else default
 
 
-# One process per core: the work is CPU-bound Python; threads cover the short waits on Redis
-# (one round trip per consent write) and on slow clients.
+# One process per core: the work is CPU-bound Python. Within a process, gevent: a request that
+# waits (on Redis, one round trip per consent write, or on a slow client) yields to the others
+# with a greenlet switch. Under gthread, each wait was an OS thread hand-off and a fight for the
+# GIL among the threads, which cost a consent write about a third of its CPU (docs/production.md).
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count())
-worker_class = "gthread"
-threads = _int("GUNICORN_THREADS", 4)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)  # open connections per gevent worker
+threads = _int("GUNICORN_THREADS", 4)  # only for GUNICORN_WORKER_CLASS=gthread
 
 # Keep-alive: browsers and load balancers reuse connections for the decision calls of a page.
 # Slightly longer than a typical load balancer's idle timeout is the usual advice; 5 s suits

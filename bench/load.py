@@ -3,12 +3,19 @@
 Both drive one request shape over N keep-alive connections for a fixed time and answer the
 same :class:`Result`: throughput, p50 and p99 latency, and how many answers were not the
 expected status.
+
+A header value may name per-request fields, filled anew for every request sent: ``{n}`` a
+number no other request of the run had, ``{ip}`` an IPv4 address taken from it (2**24 of
+them, 10.0.0.0/8). So a run can come from many clients, as real traffic does, rather than one
+client address far past every per-client allowance, or from browsers never seen before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import multiprocessing
+import re
 import shutil
 import subprocess
 import tempfile
@@ -34,6 +41,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Result:
+    requests: int
     requests_per_s: float
     p50_ms: float
     p99_ms: float
@@ -58,11 +66,26 @@ end
 """
 
 
+_WRK_FIELDS = """
+local n = 0
+request = function()
+  n = n + 1
+  local ip = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value:gsub("{n}", tostring(n)):gsub("{ip}", ip)
+  end
+  return wrk.format(nil, nil, headers)
+end
+"""
+
+
 def _run_wrk(base: str, target: Target, seconds: float, connections: int) -> Result:
     lines = [f"wrk.method = {_lua(target.method)}", f"wrk.body = {_lua(target.body.decode())}"]
     lines += [f"wrk.headers[ {_lua(k)} ] = {_lua(v)}" for k, v in target.headers.items()]
+    fields = _WRK_FIELDS if any(_FIELD_RE.search(v) for v in target.headers.values()) else ""
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write("\n".join(lines) + _WRK_DONE)
+        script.write("\n".join(lines) + fields + _WRK_DONE)
         script.flush()
         args = [WRK, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", script.name, base + target.path]
         out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
@@ -70,7 +93,7 @@ def _run_wrk(base: str, target: Target, seconds: float, connections: int) -> Res
     if line is None:
         raise RuntimeError(f"wrk gave no result for {target.name}:\n{out}")
     requests, duration_us, p50, p99, errors = (int(x) for x in line.split()[1:])
-    return Result(requests / (duration_us / 1e6), p50 / 1000, p99 / 1000, errors)
+    return Result(requests, requests / (duration_us / 1e6), p50 / 1000, p99 / 1000, errors)
 
 
 def _lua(text: str) -> str:
@@ -86,15 +109,17 @@ PROCESSES = 2
 def _run_python(base: str, target: Target, seconds: float, connections: int) -> Result:
     host, port = _host_port(base)
     per_process = max(1, connections // PROCESSES)
-    jobs = [(host, port, _raw_request(host, target), target.expect, seconds, per_process)] * PROCESSES
+    request = _raw_request(host, target)
+    jobs = [(host, port, request, target.expect, seconds, per_process, i) for i in range(PROCESSES)]
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(PROCESSES) as pool:
         parts = pool.starmap(_client_process, jobs)
     latencies = sorted(x for part in parts for x in part[0])
     bad = sum(part[1] for part in parts)
     if not latencies:
-        return Result(0.0, 0.0, 0.0, bad)
+        return Result(0, 0.0, 0.0, 0.0, bad)
     return Result(
+        len(latencies),
         len(latencies) / seconds,
         latencies[len(latencies) // 2] * 1000,
         latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
@@ -115,27 +140,47 @@ def _raw_request(host: str, target: Target) -> bytes:
     return ("\r\n".join(head) + "\r\n\r\n").encode() + target.body
 
 
+_FIELD_RE = re.compile(r"\{(?:n|ip)\}")
+
+
+class Requests:
+    """The request bytes to send next: the same every time, or with the per-request fields filled."""
+
+    def __init__(self, template: bytes, process: int) -> None:
+        self.parts = re.split(rb"(\{n\}|\{ip\})", template)
+        self.numbers = itertools.count(process, PROCESSES)  # unique across the client processes
+
+    def next(self) -> bytes:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        n = next(self.numbers)
+        fields = {b"{n}": str(n).encode(), b"{ip}": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}".encode()}
+        return b"".join(fields.get(part, part) for part in self.parts)
+
+
 def _client_process(
-    host: str, port: int, request: bytes, expect: int, seconds: float, connections: int
+    host: str, port: int, request: bytes, expect: int, seconds: float, connections: int, process: int
 ) -> tuple[list[float], int]:
-    return asyncio.run(_client(host, port, request, expect, seconds, connections))
+    return asyncio.run(_client(host, port, Requests(request, process), expect, seconds, connections))
 
 
 async def _client(
-    host: str, port: int, request: bytes, expect: int, seconds: float, connections: int
+    host: str, port: int, requests: Requests, expect: int, seconds: float, connections: int
 ) -> tuple[list[float], int]:
     deadline = time.perf_counter() + seconds
-    results = await asyncio.gather(*(_connection(host, port, request, expect, deadline) for _ in range(connections)))
+    results = await asyncio.gather(*(_connection(host, port, requests, expect, deadline) for _ in range(connections)))
     return [x for lat, _ in results for x in lat], sum(bad for _, bad in results)
 
 
-async def _connection(host: str, port: int, request: bytes, expect: int, deadline: float) -> tuple[list[float], int]:
+async def _connection(
+    host: str, port: int, requests: Requests, expect: int, deadline: float
+) -> tuple[list[float], int]:
     latencies: list[float] = []
     bad = 0
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while (start := time.perf_counter()) < deadline:
-            writer.write(request)
+            writer.write(requests.next())
             status = await _read_response(reader)
             latencies.append(time.perf_counter() - start)
             bad += status != expect

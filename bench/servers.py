@@ -44,6 +44,7 @@ def redis_command(workdir: Path, sock: Path) -> list[str]:
         "appendfsync": "everysec",
         "maxmemory-policy": "noeviction",
         "daemonize": "no",
+        "pidfile": str(workdir / "redis.pid"),
     }
     return [str(REDIS_SERVER), *(part for name, value in options.items() for part in (f"--{name}", value))]
 
@@ -96,13 +97,16 @@ def redis_server(workdir: Path) -> Iterator[str]:
         server.stop()
 
 
-#: The benchmark drives everything from one loopback address: lift the per-client limits (they are
-#: still checked on every request, so their cost is measured) rather than count 429s.
+#: A client that sends far more than a visitor would is still allowed (the limits are still checked
+#: on every request, so their cost is measured), rather than answered 429.
 BENCH_LIMITS = '[limits]\nconsent = "100000000 per minute"\nevents = "100000000 per minute"\n'
+#: The load generators name a client address per request in ``X-Forwarded-For``, as a load balancer
+#: in front of the app would: many visitors, each well inside its per-client allowance.
+PROXY_HOPS = ("proxy_hops = 0", "proxy_hops = 1")
 
 
 def bench_config(workdir: Path) -> Path:
-    """The shipped config.toml with the rate limits lifted, written to ``workdir``.
+    """The shipped config.toml with the rate limits lifted and one trusted proxy, written to ``workdir``.
 
     The demo dashboard user goes too: production (which the benchmark runs) refuses its published
     password, and nothing here signs in.
@@ -111,6 +115,8 @@ def bench_config(workdir: Path) -> Path:
     for line in (ROOT / "config.toml").read_text().splitlines():
         if line.startswith("["):
             skipping = line.split("#")[0].strip() in ("[limits]", "[dashboard]")
+        if line.startswith(PROXY_HOPS[0]):
+            line = PROXY_HOPS[1]
         if not skipping:
             kept.append(line)
     path = workdir / "config.toml"
@@ -143,6 +149,8 @@ def gunicorn_app(redis_url: str, workers: int, threads: int, workdir: Path) -> I
         str(ROOT / "gunicorn.conf.py"),
         "--chdir",
         str(ROOT),
+        "--pid",
+        str(workdir / "gunicorn.pid"),
         "bench.wsgi:create_bench_app()",
     ]
     log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
@@ -156,6 +164,40 @@ def gunicorn_app(redis_url: str, workers: int, threads: int, workdir: Path) -> I
     finally:
         _stop(proc)
         log.close()
+
+
+def worker_pids(workdir: Path) -> list[int]:
+    """The gunicorn workers serving the benchmark app: the children of the master in ``workdir``."""
+    master = int((workdir / "gunicorn.pid").read_text())
+    return [pid for pid in _pids() if _parent(pid) == master]
+
+
+def redis_pid(workdir: Path) -> int:
+    return int((workdir / "redis.pid").read_text())
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU the processes have used so far (all their threads), from ``/proc``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(_stat(pid)[11] + _stat(pid)[12] for pid in pids) / ticks
+
+
+def _stat(pid: int) -> list[int]:
+    """``/proc/PID/stat`` after the command name: [state, ppid, ...] with numbers as ints (state 0)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return [0, *(int(x) for x in fields[1:])]
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return _stat(pid)[1]
+    except (OSError, ValueError):  # gone meanwhile, or not a process we may read
+        return None
+
+
+def _pids() -> list[int]:
+    return [int(name) for name in os.listdir("/proc") if name.isdigit()]
 
 
 def _answers(url: str) -> bool:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.http import dump_cookie, parse_date
 
 from banner.store import keys
 from banner.store.codec import load_record
@@ -14,6 +17,26 @@ from tests.support import DESKTOP_UA, edited_app, entries, make_app, post_consen
 
 ORIGIN = "http://127.0.0.1:5000"
 HEADERS = {"User-Agent": DESKTOP_UA}
+
+
+@pytest.mark.parametrize(
+    ("domain", "base_url"), [("", "http://localhost"), (".example.org", "https://www.example.org")]
+)
+def test_the_consent_cookie_is_the_line_werkzeug_writes(
+    environ: dict[str, str], config_copy: Path, domain: str, base_url: str
+) -> None:
+    app = edited_app(environ, config_copy, ('cookie_domain = ""', f'cookie_domain = "{domain}"'))
+    body = {"site": "demo", "action": "custom", "choices": {"analytics": True}}
+    r = app.test_client().post("/api/v1/consent", json=body, headers=HEADERS, base_url=base_url)
+    assert r.status_code == 201, r.get_data(as_text=True)
+    line = r.headers["Set-Cookie"]
+    expires = next(part for part in line.split("; ") if part.startswith("Expires=")).removeprefix("Expires=")
+    secure = base_url.startswith("https")
+    expected = dump_cookie(
+        "consent", r.get_json()["token"], 33696000, expires, "/", domain or None, secure, samesite="Lax"
+    )
+    assert line == expected
+    assert abs(parse_date(expires).timestamp() - (time.time() + 33696000)) < 5  # type: ignore[union-attr]
 
 
 def test_consent_round_trip(client: FlaskClient, redis: Any) -> None:

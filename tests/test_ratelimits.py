@@ -7,6 +7,8 @@ from typing import Any
 
 import redis as redis_py
 from flask.testing import FlaskClient
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from banner.store import keys
 from banner.web.limits import ALLOWANCE, EXTENSION
@@ -59,6 +61,16 @@ def test_limits_are_shared_across_workers_through_redis(environ: dict[str, str],
     assert redis.get(next(iter(redis.keys("cs:rl:*")))) == "4"
 
 
+def test_a_flush_sends_only_windows_with_new_hits(environ: dict[str, str], config_copy: Path, redis: Any) -> None:
+    app = limited_app(environ, config_copy)
+    assert post(app.test_client()).status_code == 201
+    storage = app.extensions[EXTENSION].scopes["consent"].limiter.storage
+    storage.sync()
+    assert redis.get(next(iter(redis.keys("cs:rl:*")))) == "1"
+    storage.redis = redis_py.Redis(unix_socket_path="/nonexistent/redis.sock")  # any command would fail
+    storage.sync()  # nothing new since the last sync: no command at all
+
+
 def test_no_raw_address_reaches_redis(environ: dict[str, str], config_copy: Path, redis: Any) -> None:
     app = limited_app(environ, config_copy)
     client = app.test_client()
@@ -97,6 +109,8 @@ def test_a_burst_across_two_workers_stays_within_the_documented_tolerance(
 def test_limits_still_count_while_redis_is_down(environ: dict[str, str], config_copy: Path) -> None:
     app = limited_app(environ, config_copy, consent="3 per minute")
     storage = app.extensions[EXTENSION].scopes["consent"].limiter.storage
-    storage.redis = redis_py.Redis(unix_socket_path="/nonexistent/redis.sock")  # every command fails
+    # every command fails, at once: with redis-py's retries and back-off the four posts took seconds
+    # and could straddle the minute's window
+    storage.redis = redis_py.Redis(unix_socket_path="/nonexistent/redis.sock", retry=Retry(NoBackoff(), 0))
     client = app.test_client()
     assert [post(client).status_code for _ in range(4)][-1] == 429

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeGuard
 
+import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -120,6 +121,8 @@ class TokenSigner:
         )
         self._legacy = URLSafeTimedSerializer(keys, salt=self.legacy_salt, serializer=_CompactJSON)
         self._public = [_public_key(self._signer.derive_key(key)) for key in reversed(self._signer.secret_keys)]
+        # The newest key signs; derived once here rather than on every signature.
+        self._private = _private_key(self._signer.derive_key())
 
     @property
     def public_keys(self) -> list[str]:
@@ -130,9 +133,9 @@ class TokenSigner:
         """Sign ``claim`` as issued at ``claim.issued_at`` (whole seconds), which must be set."""
         if claim.issued_at is None:
             raise ValueError("a claim is signed with its issue time")
-        payload = base64_encode(_CompactJSON.dumps(claim.payload()).encode())
+        payload = base64_encode(orjson.dumps(claim.payload(), option=orjson.OPT_SORT_KEYS))
         value = payload + b"." + base64_encode(int_to_bytes(int(claim.issued_at.timestamp())))
-        return (value + b"." + self._signer.get_signature(value)).decode()
+        return (value + b"." + base64_encode(self._private.sign(value))).decode()
 
     def verify(self, token: str | None, site: str, policy_version: str) -> Verified:
         if not token:

@@ -11,9 +11,10 @@ the stored form in place and reads ``i``, ``a`` and ``w``.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from banner.core.clock import utc_iso
 from banner.core.config import BASE_VARIANT
@@ -61,11 +62,11 @@ def dump_record(record: ConsentRecord) -> str:
     carried = _carried(record.iab)
     if carried and data.get("gp") == carried:
         data["gp"] = TCF_SECTION
-    return json.dumps(data, separators=(",", ":"))
+    return orjson.dumps(data).decode()
 
 
 def load_record(raw: str, site: str) -> ConsentRecord:
-    data = json.loads(raw)
+    data = orjson.loads(raw)
     if "i" not in data:  # the long form
         return ConsentRecord.from_json(data)
     fields: dict[str, Any] = {name: data.get(short) for name, short in SHORT.items()}

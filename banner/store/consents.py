@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import enum
 import itertools
-import json
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from banner.core.consent import ConsentRecord
 from banner.store import keys, scripts, streams
+from banner.store.calls import ScriptCalls
 from banner.store.codec import dump_record, load_record
 from banner.store.errors import guarded, guarded_iter
 
@@ -44,6 +46,7 @@ class ConsentStore:
         self._sequence = itertools.count(1)
         self._save = redis.register_script(scripts.SAVE_CONSENT)
         self._withdraw = redis.register_script(scripts.WITHDRAW)
+        self._calls = ScriptCalls(redis)
 
     @guarded
     def load_scripts(self) -> None:
@@ -69,7 +72,8 @@ class ConsentStore:
         """
         site, bucket = record.site, keys.bucket_of(record.id)
         log_fields = {"type": record.event, "id": record.id, "action": record.action}
-        stored = self._save(
+        stored = self._calls.run(
+            self._save,
             keys=[
                 keys.record(site, record.id),
                 keys.log(site, bucket),
@@ -81,7 +85,7 @@ class ConsentStore:
                 dump_record(record),
                 self.retention,
                 self._min_stream_id(),
-                json.dumps(log_fields),
+                orjson.dumps(log_fields),
                 _dump_entry(signal_entries.get("dnt")),
                 _dump_entry(signal_entries.get("gpc")),
                 record.replaces or "",
@@ -95,7 +99,8 @@ class ConsentStore:
     def withdraw(self, site: str, consent_id: str, at: str, stamp: datetime | None = None) -> Withdrawal:
         """Mark a record withdrawn (once) and revoke its id; ``stamp`` as for :meth:`save_consent`."""
         bucket = keys.bucket_of(consent_id)
-        found = self._withdraw(
+        found = self._calls.run(
+            self._withdraw,
             keys=[keys.record(site, consent_id), keys.log(site, bucket), keys.revoked(site, bucket)],
             args=[at, self._min_stream_id(), *self._revocation_window(), consent_id, self._entry_id(stamp)],
         )
@@ -235,5 +240,5 @@ class ConsentStore:
         return str(int((time.time() - self.retention) * 1000))
 
 
-def _dump_entry(entry: dict[str, str] | None) -> str:
-    return json.dumps(entry, separators=(",", ":")) if entry else ""
+def _dump_entry(entry: dict[str, str] | None) -> bytes:
+    return orjson.dumps(entry) if entry else b""

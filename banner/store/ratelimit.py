@@ -2,7 +2,9 @@
 
 Hot paths must not wait on Redis, yet limits must hold across workers and instances. Each
 process counts a client's first few hits of a window locally (``allowance``: most clients never
-get further) and adds them to Redis at every flush, reading back everyone's totals. A client
+get further) and adds them to Redis at the next flush, reading back that window's total (every
+process's hits); a window without new hits since the last flush is left alone, so a flush costs
+what the last two seconds brought, not every client of the window (an hour, for some rules). A client
 that goes past its allowance in a window is busy enough to be counted exactly: each further hit
 is one Redis ``INCRBY`` that returns the total across every process. So a limit holds to within
 ``allowance x (processes - 1)`` hits a window; an allowance of 0 makes every hit exact.
@@ -98,11 +100,11 @@ class SharedCounts(Storage):
             self._windows.pop(key, None)
 
     def sync(self) -> None:
-        """Push local hits and pull everyone's totals, in one round trip."""
+        """Push the hits taken since the last sync and pull those windows' totals, in one round trip."""
         with self._lock:
             now = self.clock()
             self._windows = {k: w for k, w in self._windows.items() if w.ends_at > now}
-            batch = [(w, w.pending) for w in self._windows.values()]
+            batch = [(w, w.pending) for w in self._windows.values() if w.pending]
             for window, _ in batch:
                 window.pending = 0
         if not batch:

@@ -32,6 +32,7 @@ from banner.web import (
     errors,
     gvl,
     headers,
+    json_codec,
     limits,
     logs,
     openapi,
@@ -61,8 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     environ: Mapping[str, str] = app.config.get("ENVIRON", os.environ)
     config = gvl.init_app(app, _load(app, environ))
     app.secret_key = config.service.secret_key
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.compact = True  # type: ignore[attr-defined]
+    json_codec.init_app(app)
 
     resolver()  # compile the User-Agent patterns now, not during the first request
     signer = TokenSigner(config.service.signing_keys, config.policy.consent_max_age_seconds)

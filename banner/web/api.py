@@ -15,9 +15,10 @@ from banner.core.tokens import TokenStatus
 from banner.core.variants import view_counts
 from banner.web.context import services
 from banner.web.cookies import clear_consent_cookie, set_consent_cookie
-from banner.web.cors import add_cors_headers, check_origin
+from banner.web.cors import add_cors_headers, check_origin, cors_headers
 from banner.web.decisions import decide_request, decision_body, serialize, verify, visitor_headers
 from banner.web.inputs import json_body, site_from_args, token_for, visitor_signals
+from banner.web.json_codec import dump_bytes
 from banner.web.limits import limited
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -105,11 +106,13 @@ def event() -> tuple[Response, int]:
 
 
 def _consent_answer(write: ConsentWrite) -> Response:
-    site = services().config.sites[write.record.site]
-    answer = {"id": write.record.id, "token": write.token, "expires_at": write.record.expires_at}
-    response = add_cors_headers(jsonify(**answer, decision=write.decision.to_json()), site.origins)
-    set_consent_cookie(response, site, write.token, services().config.policy.consent_max_age_seconds)
-    response.headers["Cache-Control"] = "no-store"
+    config = services().config
+    site, record = config.sites[write.record.site], write.record
+    answer = {"id": record.id, "token": write.token, "expires_at": record.expires_at}
+    body = dump_bytes({**answer, "decision": write.decision.to_json()})
+    headers = [("Vary", "Origin"), ("Cache-Control", "no-store"), *cors_headers(site.origins)]
+    response = Response(body, headers=headers, mimetype="application/json")
+    set_consent_cookie(response, site, write.token, config.policy.consent_max_age_seconds)
     return response
 
 

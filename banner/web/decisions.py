@@ -24,6 +24,7 @@ from banner.core.signals import Signals
 from banner.core.tokens import TokenStatus, Verified
 from banner.web.context import Services
 from banner.web.cors import cors_headers
+from banner.web.json_codec import dump_bytes
 
 EXTENSION = "consent.decisions"
 #: Entries per worker process. A body is ~1.3 KB: 4096 entries stay under ~8 MB.
@@ -101,8 +102,8 @@ def decision_body(svc: Services, site: Site, token: str | None, signals: Signals
 
 
 def serialize(document: dict[str, Any]) -> bytes:
-    """What ``jsonify`` sends (the app's JSON provider, compact), as bytes."""
-    return (current_app.json.dumps(document, separators=(",", ":")) + "\n").encode()
+    """What ``jsonify`` sends, as bytes."""
+    return dump_bytes(document)
 
 
 def _deadline(verified: Verified, max_age: int) -> int | None:

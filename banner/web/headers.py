@@ -8,6 +8,9 @@ import secrets
 from flask import Flask, Response, current_app, g, request
 
 HSTS = "max-age=31536000; includeSubDomains"
+#: Added to every answer that does not set them itself.
+DEFAULTS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin"))
+SECURE_DEFAULTS = (*DEFAULTS, ("Strict-Transport-Security", HSTS))
 DASHBOARD_CSP = (
     "default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
     "img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; "
@@ -36,10 +39,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _secure(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if secure_transport():
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        # One pass over the answer's headers (each lookup in Werkzeug's headers is a scan).
+        present = {name.lower() for name, _ in response.headers}
+        defaults = SECURE_DEFAULTS if secure_transport() else DEFAULTS
+        response.headers.extend((name, value) for name, value in defaults if name.lower() not in present)
         if request.path.startswith("/dashboard"):
             response.headers["Content-Security-Policy"] = DASHBOARD_CSP.format(nonce=csp_nonce())
             response.headers["X-Frame-Options"] = "DENY"

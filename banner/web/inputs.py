@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from flask import request
 
 from banner.core.config import Site
@@ -24,13 +24,23 @@ def json_body(also_text: bool = False) -> Any:
     mimetype = request.headers.get("Content-Type", "").partition(";")[0].strip().lower()
     if mimetype != "application/json" and not (also_text and mimetype == "text/plain"):
         raise UnsupportedMediaType("send the body as application/json")
-    raw = request.stream.read(MAX_BODY + 1)  # a chunked body has no length to check up front
+    raw = _body()
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise BadJson("body is not valid JSON") from None
+
+
+def _body() -> bytes:
+    """The body, read straight from the server when it said how long it is (and no chunked body
+    follows: a server that de-chunks marks its stream ``wsgi.input_terminated``)."""
+    length = request.content_length
+    if length is not None and not request.environ.get("wsgi.input_terminated"):
+        return bytes(request.environ["wsgi.input"].read(length))
+    raw = bytes(request.stream.read(MAX_BODY + 1))  # a chunked body has no length to check up front
     if len(raw) > MAX_BODY:
         raise BodyTooLarge(f"body over {MAX_BODY} bytes")
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
-        raise BadJson("body is not valid JSON") from None
+    return raw
 
 
 def site_from_args() -> Site:

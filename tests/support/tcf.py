@@ -46,7 +46,9 @@ def own_vendor_list(tmp_path: Path, *edits: tuple[str, str], list_data: dict[str
 def give(client: FlaskClient, headers: dict[str, str] | None = None, **body: Any) -> Any:
     """``POST /api/v1/consent`` for the TCF site; answers the response."""
     body = {"site": "demo", "action": "custom", **body}
-    return client.post("/api/v1/consent", json=body, headers={"User-Agent": DESKTOP_UA, **(headers or {})})
+    data = json.dumps(body)  # as any client would write it, numbers of any size included
+    headers = {"User-Agent": DESKTOP_UA, "Content-Type": "application/json", **(headers or {})}
+    return client.post("/api/v1/consent", data=data, headers=headers)
 
 
 def decision(client: FlaskClient, token: str | None, headers: dict[str, str] | None = None, site: str = "demo") -> Any:

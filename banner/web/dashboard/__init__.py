@@ -13,7 +13,13 @@ __all__ = ["api", "auth", "exports", "init_app", "pages", "variants"]  # importe
 
 
 def init_app(app: Flask) -> None:
-    session.configure(app)
     app.extensions[auth.SESSIONS] = SessionRegistry(app.extensions[EXTENSION].store.redis)
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
+    session.configure(app, _paths(app, (bp.name, api_bp.name)))
+
+
+def _paths(app: Flask, blueprints: tuple[str, ...]) -> tuple[str, ...]:
+    """Where the blueprints' routes live: each rule up to its first variable part."""
+    rules = (rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.partition(".")[0] in blueprints)
+    return tuple(sorted({rule.partition("<")[0] for rule in rules}))
